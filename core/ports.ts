@@ -1,0 +1,126 @@
+/**
+ * The ports core needs from the outside world. Core depends only on these interfaces; adapters
+ * (adapters/postgres, adapters/amqp …) implement them.
+ */
+import type {
+  Actor, AriChange, Booking, BookingEvent, BookingItem, BookingStatus, InventoryDay, InventoryUpdate, IsoDate,
+  Partner, Product, RateDay, RatePlan, RateUpdate, Traveller, AvailabilityQuery, BookingRequest,
+} from './model';
+
+/** Wall clock, replaceable in tests. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A change of stock on one product-day: `delta` units added to (positive) or removed from `held` or `sold`. */
+export interface StockDelta {
+  productId: string;
+  day: IsoDate;
+  held: number;
+  sold: number;
+}
+
+/** Rows read for pricing and rule checks of one stay. */
+export interface StayRow {
+  day: IsoDate;
+  available: number;
+  stopSell: boolean;
+  closedToArrival: boolean;
+  closedToDeparture: boolean;
+  minLos: number | null;
+  maxLos: number | null;
+  /** Rate amounts (minor units) of the requested rate plan, null when no rate is loaded that day. */
+  amounts: Record<string, number> | null;
+  extraAdult: number | null;
+  extraChild: number | null;
+  currency: string | null;
+}
+
+/** A stored credential: salted SHA-256 of a high-entropy secret the hub generated. */
+export interface CredentialRow {
+  partnerId: string;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+export type IdempotencyClaim =
+  | { fresh: true }
+  | { fresh: false; requestHash: string; response: StoredResponse | null };
+
+/** What an idempotent operation answered: a result or a coded error, protocol-neutral. */
+export type StoredResponse = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; violations?: unknown[]; detail?: Record<string, unknown> } };
+
+export interface NewBooking {
+  locator: string;
+  agentId: string;
+  status: BookingStatus;
+  holdExpiresAt: Date | null;
+  currency: string;
+  totalMinor: number;
+  contact: BookingRequest['contact'];
+  externalRef: string | null;
+  channel: string | null;
+  items: (Omit<BookingItem, 'price'> & { amountMinor: number; currency: string })[];
+  travellers: Traveller[];
+}
+
+/** Operations that run inside one database transaction. */
+export interface StoreTx {
+  claimIdempotency(partnerId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
+  saveIdempotency(partnerId: string, key: string, response: StoredResponse): Promise<void>;
+  /**
+   * Applies stock deltas atomically with the conditional update: a row is changed only if it stays within
+   * its allotment (and, for positive deltas, is not stop-sold). Writes one outbox row per changed day.
+   * Returns the days that could not be changed (empty = all applied).
+   */
+  applyStock(deltas: StockDelta[], providerOf: (productId: string) => string): Promise<{ productId: string; day: IsoDate }[]>;
+  insertBooking(b: NewBooking, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
+  /** Locks and reads a booking (FOR UPDATE). */
+  lockBooking(locator: string): Promise<Booking | null>;
+  setBookingStatus(locator: string, status: BookingStatus, holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
+  replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
+  /** Applies an ARI inventory update; writes outbox rows. Returns days changed, or the days that would go below committed. */
+  updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[] }>;
+  updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }>;
+  /** Claims expired holds (SKIP LOCKED), marks them expired and returns them. */
+  claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;
+}
+
+/** The persistent store. */
+export interface Store extends StoreReads {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction; retries on deadlock/serialization failure. */
+  tx<T>(fn: (t: StoreTx) => Promise<T>): Promise<T>;
+  health(): Promise<{ ok: boolean; detail: string }>;
+  close(): Promise<void>;
+}
+
+/** Reads outside a transaction. */
+export interface StoreReads {
+  getPartner(id: string): Promise<Partner | null>;
+  upsertPartner(p: Partner): Promise<void>;
+  addCredential(partnerId: string, salt: Buffer, hash: Buffer, label: string): Promise<void>;
+  credentials(partnerId: string): Promise<CredentialRow[]>;
+  insertProduct(p: Product): Promise<void>;
+  getProduct(id: string): Promise<Product | null>;
+  getProductByCode(providerId: string, code: string): Promise<Product | null>;
+  listProducts(filter: { providerId?: string; kind?: string; city?: string; publicOnly?: boolean }): Promise<Product[]>;
+  insertRatePlan(r: RatePlan): Promise<void>;
+  getRatePlan(id: string): Promise<RatePlan | null>;
+  listRatePlans(productId: string): Promise<RatePlan[]>;
+  /** Ensures inventory rows exist for the product over [from, to] (allotment 0). */
+  ensureInventoryRows(productId: string, from: IsoDate, to: IsoDate): Promise<void>;
+  getInventory(productId: string, from: IsoDate, to: IsoDate): Promise<InventoryDay[]>;
+  getRates(ratePlanId: string, from: IsoDate, to: IsoDate): Promise<RateDay[]>;
+  /** Inventory, restrictions and rates of one product/rate plan over [from, to] inclusive. */
+  readStay(productId: string, ratePlanId: string, from: IsoDate, to: IsoDate): Promise<StayRow[]>;
+  /** Products (with their least availability over [start, end)) matching the query, before rule checks. */
+  searchCandidates(q: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): Promise<{ product: Product; available: number }[]>;
+  getBooking(locator: string): Promise<Booking | null>;
+  findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
+  listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;
+  countProducts(): Promise<number>;
+  /** Outbox reads for the relay (issue: ARI distribution). */
+  pendingAriChanges(limit: number): Promise<AriChange[]>;
+}
