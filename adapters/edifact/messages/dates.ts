@@ -1,0 +1,115 @@
+/**
+ * EDIFACT and IATA date forms → ISO dates, with the century of two-digit years decided by a pivot.
+ *
+ * Two-digit years (YYMMDD, DDMMYY, DDMMMYY) are everywhere in PAXLST and PNRGOV. The century rule
+ * depends on what the date is:
+ * - `past` (birth dates): the latest date not after the reference day. `DTM+329:250601` on a flight of
+ *   2025-03-01 is 1925-06-01 (a 99-year-old pilgrim), `250101` is 2025-01-01 (an infant).
+ * - `window` (document expiry, flight and message dates): the year closest to the reference year, in
+ *   [ref − 50, ref + 49]. Passports run at most 10 years, so an expiry lands in the near future (or
+ *   the recent past when a document has expired) and is never pushed a century away.
+ * The reference day is the message's own date (the flight date, else the interchange date) so that
+ * translating the same bytes always gives the same answer; only when the message has none is the clock
+ * used.
+ */
+import type { IsoDate } from '../../../core/model';
+import { isIsoDate } from '../../../core/dates';
+
+export type Century = 'past' | 'window';
+
+const MONTHS: Readonly<Record<string, number>> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
+};
+const MONTH_NAMES = Object.keys(MONTHS);
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+function iso(y: number, m: number, d: number): IsoDate | null {
+  const s = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+  return isIsoDate(s) ? s : null;
+}
+
+/** The four-digit year of `yy` under the pivot rule, relative to the reference day `ref`. */
+export function centuryOf(yy: number, mm: number, dd: number, rule: Century, ref: IsoDate): number {
+  const refYear = +ref.slice(0, 4);
+  if (rule === 'window') {
+    let y = Math.floor(refYear / 100) * 100 + yy;
+    if (y > refYear + 49) y -= 100;
+    else if (y < refYear - 50) y += 100;
+    return y;
+  }
+  let y = Math.floor(refYear / 100) * 100 + yy;
+  if (`${pad(y, 4)}-${pad(mm)}-${pad(dd)}` > ref) y -= 100;
+  return y;
+}
+
+function fromParts(y: string, m: number, d: number, rule: Century, ref: IsoDate): IsoDate | null {
+  if (y.length === 4) return iso(+y, m, d);
+  return iso(centuryOf(+y, m, d, rule, ref), m, d);
+}
+
+/** `YYMMDD` or `CCYYMMDD` (EDIFACT 2379 formats 101 and 102, and the first part of 201/203). */
+export function parseYmd(s: string, rule: Century, ref: IsoDate): IsoDate | null {
+  if (/^\d{6}$/.test(s)) return fromParts(s.slice(0, 2), +s.slice(2, 4), +s.slice(4, 6), rule, ref);
+  if (/^\d{8}$/.test(s)) return iso(+s.slice(0, 4), +s.slice(4, 6), +s.slice(6, 8));
+  return null;
+}
+
+/** `DDMMYY` or `DDMMCCYY` (interactive travel messages: TVL, RCI). */
+export function parseDmy(s: string, rule: Century, ref: IsoDate): IsoDate | null {
+  if (/^\d{6}$/.test(s)) return fromParts(s.slice(4, 6), +s.slice(2, 4), +s.slice(0, 2), rule, ref);
+  if (/^\d{8}$/.test(s)) return iso(+s.slice(4, 8), +s.slice(2, 4), +s.slice(0, 2));
+  return null;
+}
+
+/** `DDMMMYY` or `DDMMMCCYY` (SSR DOCS: `12JUL80`). */
+export function parseDmmmy(s: string, rule: Century, ref: IsoDate): IsoDate | null {
+  const m = /^(\d{2})([A-Z]{3})(\d{2}|\d{4})$/.exec(s.toUpperCase());
+  if (!m || !MONTHS[m[2]]) return null;
+  return fromParts(m[3], MONTHS[m[2]], +m[1], rule, ref);
+}
+
+/** `HHMM` → `HH:MM`, or null when not a time of day. */
+export function parseHhmm(s: string): string | null {
+  const m = /^([01]\d|2[0-3])([0-5]\d)$/.exec(s);
+  return m ? `${m[1]}:${m[2]}` : null;
+}
+
+/**
+ * A DTM value in the format its 2379 code names (101 YYMMDD, 102 CCYYMMDD, 201 YYMMDDHHMM,
+ * 203 CCYYMMDDHHMM; absent: guessed from the length). Returns the date and the time when present.
+ */
+export function parseDtm(value: string, format: string, rule: Century, ref: IsoDate): { date: IsoDate; time: string | null } | null {
+  const v = value.trim();
+  const f = format || ({ 6: '101', 8: '102', 10: '201', 12: '203' } as Record<number, string>)[v.length] || '';
+  const len: Record<string, number> = { '101': 6, '102': 8, '201': 10, '203': 12 };
+  if (!len[f] || v.length !== len[f] || !/^\d+$/.test(v)) return null;
+  const dateLen = f === '101' || f === '201' ? 6 : 8;
+  const date = parseYmd(v.slice(0, dateLen), rule, ref);
+  if (!date) return null;
+  if (v.length === dateLen) return { date, time: null };
+  const time = parseHhmm(v.slice(dateLen));
+  return time ? { date, time } : null;
+}
+
+/** ISO date → `YYMMDD`. */
+export function toYymmdd(d: IsoDate): string {
+  return d.slice(2, 4) + d.slice(5, 7) + d.slice(8, 10);
+}
+
+/** ISO date → `DDMMYY`. */
+export function toDdmmyy(d: IsoDate): string {
+  return d.slice(8, 10) + d.slice(5, 7) + d.slice(2, 4);
+}
+
+/** ISO date → `DDMMMYY` (SSR DOCS). */
+export function toDdmmmyy(d: IsoDate): string {
+  return d.slice(8, 10) + MONTH_NAMES[+d.slice(5, 7) - 1] + d.slice(2, 4);
+}
+
+/** `HH:MM` → `HHMM`. */
+export function toHhmm(t: string): string {
+  return t.replace(':', '');
+}

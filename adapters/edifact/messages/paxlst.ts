@@ -1,0 +1,287 @@
+/**
+ * PAXLST (UN/EDIFACT D:05B, IATA/WCO API implementation) ↔ canonical `Manifest`.
+ *
+ * Read, in message order:
+ * `BGM+745|250` kind · `RFF+TN` reference · SG1 `NAD+MS` reporting party, `COM …:TE` phone ·
+ * SG2 `TDT+20+<carrier><number>+++<carrier>` · SG3 `LOC+125|87|92` with `DTM+189|232` (YYMMDDHHMM, 201) ·
+ * SG4 per traveller `NAD+FL|FM|DDU|DDT+++SURNAME:GIVEN:MIDDLE:ARABIC SURNAME:ARABIC GIVEN`, `ATT+2++M|F|U`,
+ * `DTM+329` birth, `LOC+178|179|174`, `NAT+2`, `RFF+AVF` record locator · SG5 `DOC+P:110:111+<number>`,
+ * `DTM+36` expiry, `DTM+182` issue, `LOC+91` issuing country · `CNT+42|41`.
+ *
+ * Arabic names: the hub writes the Latin name in C080 components 1–3 and, when known, the Arabic-script
+ * surname and given name in components 4–5 (C080 allows five name lines). A sender that puts Arabic
+ * script in components 1–2 gets its names kept as Arabic and, for want of a Latin name, copied into the
+ * Latin fields with a warning.
+ */
+import type { FlightSegment, IsoDate, Manifest, TravelDocument } from '../../../core/model';
+import { CODES } from './codes';
+import { parseDtm, toYymmdd, type Century } from './dates';
+import { Findings, hasArabic, seg, val, type Segment } from './segments';
+
+type ManifestTraveller = Manifest['travellers'][number];
+
+/** What the translator needs besides the segments. */
+export interface TranslateContext {
+  /** Reference day for two-digit years when the message has no flight date (interchange date, else today). */
+  refDate: IsoDate;
+}
+
+const P = CODES.paxlst;
+
+function carrierAndNumber(journey: string, carrier: string): { carrier: string; flightNumber: string } {
+  const j = journey.replace(/\s+/g, '').toUpperCase();
+  const c = carrier.toUpperCase();
+  if (c && j.startsWith(c) && j.length > c.length) return { carrier: c, flightNumber: j.slice(c.length) };
+  const m = /^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$/.exec(j);
+  if (!c && m) return { carrier: m[1], flightNumber: m[2] };
+  return { carrier: c, flightNumber: j };
+}
+
+interface Loc { code: string; qual: string; seg: Segment; date?: { date: IsoDate; time: string | null } ; dtm?: Segment }
+
+/** Translates one PAXLST message (UNH…UNT or its body) into a manifest. */
+export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manifest: Manifest | null; findings: Findings } {
+  const f = new Findings();
+  let kind: Manifest['kind'] = 'passengers';
+  let reference: string | null = null;
+  let party: { name?: string | null; phone?: string | null } | null = null;
+  let journey = '';
+  let carrier = '';
+  const locs: Loc[] = [];
+  const travellers: ManifestTraveller[] = [];
+  let cnt: { n: number; seg: Segment } | null = null;
+  // Raw traveller dates, resolved once the flight date (the pivot's reference) is known.
+  const pending: (() => void)[] = [];
+
+  type Zone = 'header' | 'party' | 'flight' | 'traveller' | 'document' | 'other';
+  let zone: Zone = 'header';
+  let tr: ManifestTraveller | null = null;
+  let doc: TravelDocument | null = null;
+  let sawTdt = false;
+
+  const dateOf = (s: Segment, rule: Century, apply: (d: IsoDate) => void): void => {
+    pending.push(() => {
+      const d = parseDtm(val(s, 0, 1), val(s, 0, 2), rule, refDay());
+      if (d) apply(d.date);
+      else f.warn(`DTM+${val(s, 0)} value '${val(s, 0, 1)}' is not a date`, s);
+    });
+  };
+  let flightRef: IsoDate | null = null;
+  const refDay = (): IsoDate => flightRef ?? ctx.refDate;
+
+  for (const s of segments) {
+    switch (s.tag) {
+      case 'UNH': case 'UNT': case 'UNG': case 'UNE': case 'UNB': case 'UNZ':
+        break;
+      case 'BGM': {
+        const k = (P.documentName as Record<string, string>)[val(s, 0)];
+        if (k === 'crew' || k === 'passengers') kind = k;
+        else f.warn(`BGM document name '${val(s, 0)}' is neither 745 (passengers) nor 250 (crew); read as passengers`, s);
+        if (val(s, 1)) reference = val(s, 1);
+        break;
+      }
+      case 'RFF':
+        if (zone === 'header' && val(s, 0) === P.transactionReference) reference = val(s, 0, 1) || reference;
+        else if (zone === 'traveller' && tr && val(s, 0) === P.recordLocator) tr.recordLocator = val(s, 0, 1) || null;
+        break;
+      case 'NAD': {
+        const fn = val(s, 0);
+        doc = null;
+        if (CODES.party.reportingParty.includes(fn)) {
+          zone = 'party';
+          party = { name: val(s, 3) || val(s, 2) || val(s, 1) || null, phone: null };
+        } else if (CODES.party.passenger.includes(fn) || CODES.party.crew.includes(fn)) {
+          zone = 'traveller';
+          tr = travellerFromNad(s, f);
+          travellers.push(tr);
+        } else {
+          zone = 'other';
+          f.warn(`NAD party function '${fn}' is not a traveller or reporting party; ignored`, s);
+        }
+        break;
+      }
+      case 'COM':
+        if (zone === 'party' && party) {
+          for (const el of s.elements) if (el[1] === 'TE' && el[0]) party.phone = el[0].trim();
+        }
+        break;
+      case 'TDT':
+        if (sawTdt) f.warn('Further TDT (transport) groups are not represented in the canonical manifest; the first is kept', s);
+        else {
+          sawTdt = true;
+          zone = 'flight';
+          journey = val(s, 1);
+          carrier = val(s, 4);
+        }
+        break;
+      case 'LOC': {
+        const q = val(s, 0);
+        const code = val(s, 1) || val(s, 1, 3);
+        if (zone === 'flight' || (zone === 'header' && sawTdt)) locs.push({ code, qual: q, seg: s });
+        else if (zone === 'traveller' && tr) {
+          const t = P.travellerLocations;
+          if (q === t.embarkation) tr.embarkation = code || null;
+          else if (q === t.debarkation) tr.debarkation = code || null;
+          else if (q === t.residence) tr.residence = code || null;
+        } else if (zone === 'document' && doc && q === P.issuingCountry) doc.issuingCountry = code || null;
+        break;
+      }
+      case 'DTM': {
+        const q = val(s, 0);
+        if (zone === 'flight' && locs.length > 0) {
+          const loc = locs[locs.length - 1];
+          loc.dtm = s;
+        } else if (zone === 'traveller' && tr && q === P.birthDate) {
+          const t = tr;
+          dateOf(s, 'past', (d) => { t.birthDate = d; });
+        } else if (zone === 'document' && doc) {
+          const d = doc;
+          if (q === P.documentExpiry) dateOf(s, 'window', (v) => { d.expiry = v; });
+          else if (P.documentIssued.includes(q)) dateOf(s, 'past', (v) => { d.issued = v; });
+        }
+        break;
+      }
+      case 'ATT':
+        if (zone === 'traveller' && tr && val(s, 0) === '2') {
+          const g = CODES.genderIn[val(s, 2).toUpperCase()];
+          if (g) tr.gender = g;
+          else f.warn(`ATT gender '${val(s, 2)}' is not M, F or U`, s);
+        }
+        break;
+      case 'NAT':
+        if (zone === 'traveller' && tr) tr.nationality = val(s, 1) || null;
+        break;
+      case 'DOC': {
+        if (!tr) { f.warn('DOC before any traveller NAD; ignored', s); break; }
+        const code = val(s, 0).toUpperCase();
+        const type = CODES.documentTypeIn[code];
+        if (!type) f.warn(`DOC document type '${code}' is not in the code table; kept as is`, s);
+        doc = { type: type ?? code, number: val(s, 1), issuingCountry: null, expiry: null };
+        if (!doc.number) f.warn('DOC without a document number', s);
+        (tr.documents ??= []).push(doc);
+        zone = 'document';
+        break;
+      }
+      case 'CNT':
+        zone = 'other';
+        if (P.controlTotal[kind] === val(s, 0) || val(s, 0) === P.controlTotal.passengers || val(s, 0) === P.controlTotal.crew) {
+          cnt = { n: Number(val(s, 0, 1)), seg: s };
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  const flight = flightFrom(journey, carrier, locs, f, ctx);
+  flightRef = flight?.departureDate || null;
+  for (const p of pending) p();
+  if (cnt && cnt.n !== travellers.length) {
+    f.warn(`CNT says ${cnt.n} travellers, the message lists ${travellers.length}`, cnt.seg, '29');
+  }
+  if (!flight) return { manifest: null, findings: f };
+  return { manifest: { kind, reference, reportingParty: party, flight, travellers }, findings: f };
+}
+
+function travellerFromNad(s: Segment, f: Findings): ManifestTraveller {
+  const [surname = '', given = '', middle = '', arSurname = '', arGiven = ''] = (s.elements[3] ?? []).map((v) => v.trim());
+  const t: ManifestTraveller = { surname, givenName: given, middleName: middle || null };
+  if (arSurname || arGiven) {
+    t.surnameArabic = arSurname || null;
+    t.givenNameArabic = arGiven || null;
+  }
+  if (hasArabic(surname) || hasArabic(given)) {
+    t.surnameArabic = surname || null;
+    t.givenNameArabic = given || null;
+    f.warn('Traveller name is in Arabic script only; no Latin name was given', s);
+  }
+  if (!surname) f.error('Traveller NAD without a surname (C080 component 1)', s, '13');
+  return t;
+}
+
+function flightFrom(journey: string, carrier: string, locs: Loc[], f: Findings, ctx: TranslateContext): FlightSegment | null {
+  if (!journey) {
+    f.error('No TDT segment with the flight (journey identifier); no manifest produced', undefined, '13');
+    return null;
+  }
+  const dep = locs.find((l) => P.departureLocations.includes(l.qual)) ?? locs.find((l) => P.routingLocations.includes(l.qual));
+  const arrivals = locs.filter((l) => P.arrivalLocations.includes(l.qual));
+  const routing = locs.filter((l) => P.routingLocations.includes(l.qual) && l !== dep);
+  const arr = arrivals[arrivals.length - 1] ?? routing[routing.length - 1];
+  if (!dep || !arr) {
+    f.error('The flight has no departure (LOC+125) or no arrival (LOC+87) place', undefined, '13');
+    return null;
+  }
+  if (routing.length > 0 && arrivals.length > 0) f.warn('Intermediate routing places (LOC+92) are not represented in the canonical manifest', routing[0].seg);
+  const when = (l: Loc, quals: string[]): { date: IsoDate; time: string | null } | null => {
+    if (!l.dtm) return null;
+    if (!quals.includes(val(l.dtm, 0))) { f.warn(`DTM+${val(l.dtm, 0)} after LOC+${l.qual} is not the expected date qualifier`, l.dtm); }
+    const d = parseDtm(val(l.dtm, 0, 1), val(l.dtm, 0, 2), 'window', ctx.refDate);
+    if (!d) f.warn(`DTM value '${val(l.dtm, 0, 1)}' is not a date/time`, l.dtm);
+    return d;
+  };
+  const d = when(dep, P.departureDates);
+  const a = when(arr, P.arrivalDates);
+  if (!d) {
+    f.error('The flight has no departure date (DTM+189 after the departure LOC)', dep.seg, '13');
+    return null;
+  }
+  const cn = carrierAndNumber(journey, carrier);
+  return {
+    carrier: cn.carrier,
+    flightNumber: cn.flightNumber,
+    origin: dep.code,
+    destination: arr.code,
+    departureDate: d.date,
+    departureTime: d.time,
+    arrivalDate: a?.date ?? null,
+    arrivalTime: a?.time ?? null,
+  };
+}
+
+function dateTime(date: IsoDate, time: string | null | undefined): [string, string] {
+  return time ? [toYymmdd(date) + time.replace(':', ''), '201'] : [toYymmdd(date), '101'];
+}
+
+/**
+ * Renders a canonical manifest as a PAXLST message (UNH…UNT, D:05B, IATA association) for an authority.
+ * Dates are written YYMMDD as the IATA/WCO guidelines require; readers resolve them with the pivot above.
+ */
+export function renderPaxlst(m: Manifest, messageRef: string): Segment[] {
+  const out: Segment[] = [];
+  out.push(seg('UNH', messageRef, ['PAXLST', 'D', '05B', 'UN', 'IATA'], m.reference ?? undefined));
+  out.push(seg('BGM', P.documentNameOut[m.kind]));
+  if (m.reference) out.push(seg('RFF', [P.transactionReference, m.reference]));
+  if (m.reportingParty?.name || m.reportingParty?.phone) {
+    out.push(seg('NAD', CODES.party.reportingParty[0], '', '', m.reportingParty.name ?? ''));
+    if (m.reportingParty.phone) out.push(seg('COM', [m.reportingParty.phone, 'TE']));
+  }
+  const fl = m.flight;
+  out.push(seg('TDT', '20', fl.carrier + fl.flightNumber, '', '', fl.carrier));
+  out.push(seg('LOC', P.departureLocations[0], fl.origin));
+  out.push(seg('DTM', [P.departureDates[0], ...dateTime(fl.departureDate, fl.departureTime)]));
+  out.push(seg('LOC', P.arrivalLocations[0], fl.destination));
+  if (fl.arrivalDate) out.push(seg('DTM', [P.arrivalDates[0], ...dateTime(fl.arrivalDate, fl.arrivalTime)]));
+  const nadFn = CODES.party.out[m.kind];
+  for (const t of m.travellers) {
+    const arabic = t.surnameArabic || t.givenNameArabic ? [t.surnameArabic ?? '', t.givenNameArabic ?? ''] : [];
+    out.push(seg('NAD', nadFn, '', '', [t.surname, t.givenName, t.middleName ?? '', ...arabic]));
+    if (t.gender) out.push(seg('ATT', '2', '', CODES.genderOut[t.gender] ?? 'U'));
+    if (t.birthDate) out.push(seg('DTM', [P.birthDate, toYymmdd(t.birthDate)]));
+    const tl = P.travellerLocations;
+    if (t.embarkation) out.push(seg('LOC', tl.embarkation, t.embarkation));
+    if (t.debarkation) out.push(seg('LOC', tl.debarkation, t.debarkation));
+    if (t.residence) out.push(seg('LOC', tl.residence, t.residence));
+    if (t.nationality) out.push(seg('NAT', '2', t.nationality));
+    if (t.recordLocator) out.push(seg('RFF', [P.recordLocator, t.recordLocator]));
+    for (const d of t.documents ?? []) {
+      out.push(seg('DOC', [CODES.documentTypeOut[d.type] ?? d.type, '110', '111'], d.number));
+      if (d.expiry) out.push(seg('DTM', [P.documentExpiry, toYymmdd(d.expiry)]));
+      if (d.issued) out.push(seg('DTM', [P.documentIssued[0], toYymmdd(d.issued)]));
+      if (d.issuingCountry) out.push(seg('LOC', P.issuingCountry, d.issuingCountry));
+    }
+  }
+  out.push(seg('CNT', [P.controlTotal[m.kind], String(m.travellers.length)]));
+  out.push(seg('UNT', String(out.length + 1), messageRef));
+  return out.map((s, i) => ({ ...s, position: i + 1 }));
+}

@@ -1,0 +1,73 @@
+/**
+ * Reading helpers over parsed segments, and the findings a translation reports. Translators are small
+ * functions over these; they never see separators, release characters or character sets (the syntax
+ * engine decoded those).
+ */
+
+/** One parsed segment: `elements[i][j]` is component j of data element i (after the tag). */
+export interface Segment {
+  tag: string;
+  elements: string[][];
+  /** Position of the segment in its message (UNH/UIH = 1), as CONTRL and findings report it. */
+  position: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found while translating, reported with the UN/EDIFACT 0085 code a CONTRL would carry. */
+export interface Finding {
+  code0085: string;
+  position?: number;
+  message: string;
+  severity: Severity;
+}
+
+/** Component `c` of element `e`, trimmed; '' when absent. */
+export function val(s: Segment, e: number, c = 0): string {
+  const el = s.elements[e];
+  if (!el) return '';
+  const v = el[c];
+  return v === undefined ? '' : v.trim();
+}
+
+/** Element `e` (all components) or an empty list. */
+export function comps(s: Segment, e: number): string[] {
+  return s.elements[e] ?? [];
+}
+
+/** A segment to write: elements as component lists; trailing empty values are trimmed by `seg`. */
+export function seg(tag: string, ...elements: (string | null | undefined | (string | null | undefined)[])[]): Segment {
+  const els = elements.map((e) => {
+    const list = (Array.isArray(e) ? e : [e]).map((v) => v ?? '');
+    while (list.length > 1 && list[list.length - 1] === '') list.pop();
+    return list;
+  });
+  while (els.length > 0 && els[els.length - 1].length === 1 && els[els.length - 1][0] === '') els.pop();
+  return { tag, elements: els, position: 0 };
+}
+
+/** Numbers the segments 1..n (UNH/UIH first), as the serializer and UNT/UIT count expect. */
+export function numbered(segments: Segment[]): Segment[] {
+  return segments.map((s, i) => ({ ...s, position: i + 1 }));
+}
+
+/** Collects findings for one message; errors make the message untranslatable. */
+export class Findings {
+  readonly list: Finding[] = [];
+  warn(message: string, s?: Segment, code0085 = '12'): void {
+    this.list.push({ code0085, position: s?.position, message, severity: 'warning' });
+  }
+  error(message: string, s?: Segment, code0085 = '12'): void {
+    this.list.push({ code0085, position: s?.position, message, severity: 'error' });
+  }
+  get hasErrors(): boolean {
+    return this.list.some((f) => f.severity === 'error');
+  }
+}
+
+const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+
+/** True when the text contains Arabic script (names from UNOI/UNOW/UNOY interchanges). */
+export function hasArabic(s: string | null | undefined): boolean {
+  return !!s && ARABIC.test(s);
+}
