@@ -37,6 +37,25 @@ export interface StayRow {
   currency: string | null;
 }
 
+/** A product with stock for a searched stay, and the restrictions of its arrival and departure days. */
+export interface SearchCandidate {
+  product: Product;
+  available: number;
+  closedToArrival: boolean;
+  closedToDeparture: boolean;
+  minLos: number | null;
+  maxLos: number | null;
+}
+
+/** One stored rate day, amounts in minor units. */
+export interface RateRow {
+  day: IsoDate;
+  currency: string;
+  amounts: Record<string, number>;
+  extraAdult: number | null;
+  extraChild: number | null;
+}
+
 /** A stored credential: salted SHA-256 of a high-entropy secret the hub generated. */
 export interface CredentialRow {
   partnerId: string;
@@ -70,12 +89,12 @@ export interface StoreTx {
   claimIdempotency(partnerId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
   saveIdempotency(partnerId: string, key: string, response: StoredResponse): Promise<void>;
   /**
-   * Applies stock deltas atomically with the conditional update: a row is changed only if it stays within
-   * its allotment (and, for positive deltas, is not stop-sold). Writes one outbox row per changed day.
-   * Returns the days that could not be changed (empty = all applied).
+   * Applies stock deltas (one per product-day) atomically with the conditional update: a row changes only if
+   * it stays within its allotment and, for a positive net take, is not stop-sold. Writes one outbox row per
+   * day whose availability changed. When `booking` is given it is inserted in the same statement.
+   * Returns how many product-days changed; fewer than `deltas.length` means the caller must roll back.
    */
-  applyStock(deltas: StockDelta[], providerOf: (productId: string) => string): Promise<{ productId: string; day: IsoDate }[]>;
-  insertBooking(b: NewBooking, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
+  reserve(deltas: StockDelta[], booking: NewBooking | null, event: Omit<BookingEvent, 'at'> | null, at: Date): Promise<number>;
   /** Locks and reads a booking (FOR UPDATE). */
   lockBooking(locator: string): Promise<Booking | null>;
   setBookingStatus(locator: string, status: BookingStatus, holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
@@ -116,7 +135,9 @@ export interface StoreReads {
   /** Inventory, restrictions and rates of one product/rate plan over [from, to] inclusive. */
   readStay(productId: string, ratePlanId: string, from: IsoDate, to: IsoDate): Promise<StayRow[]>;
   /** Products (with their least availability over [start, end)) matching the query, before rule checks. */
-  searchCandidates(q: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): Promise<{ product: Product; available: number }[]>;
+  searchCandidates(q: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): Promise<SearchCandidate[]>;
+  /** Rate plans of the products with their rate rows over [start, end). */
+  searchRates(productIds: string[], start: IsoDate, end: IsoDate): Promise<{ ratePlan: RatePlan; days: RateRow[] }[]>;
   getBooking(locator: string): Promise<Booking | null>;
   findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
   listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;

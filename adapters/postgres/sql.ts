@@ -1,0 +1,256 @@
+/**
+ * Every SQL statement of the core store, in one place. Both drivers (pg, PGlite) run the same text.
+ * Statements that change stock or rates write their ARI outbox rows in the same statement (data-modifying
+ * CTEs), so a change and its outbox row can never be separated.
+ */
+
+/** The availability snapshot an outbox row carries, from an `inventory` row aliased `u`. */
+const AVAILABILITY_STATE = `jsonb_build_object(
+  'available', u.allotment - u.sold - u.held, 'allotment', u.allotment, 'stopSell', u.stop_sell,
+  'closedToArrival', u.closed_to_arrival, 'closedToDeparture', u.closed_to_departure,
+  'minLos', u.min_los, 'maxLos', u.max_los)`;
+
+/**
+ * Stock deltas ($1 product ids, $2 days, $3 held deltas, $4 sold deltas; one entry per product-day) applied
+ * with the atomic conditional update: a row changes only if it stays within its allotment, and a positive
+ * net take is refused on a stop-sold day. Rows whose availability changed get an outbox row. Optionally
+ * inserts a booking and its items in the same statement ($5 booking json, $6 items json; both may be null):
+ * the caller compares the changed rows with what it asked for and rolls back when short.
+ */
+export const APPLY_STOCK = `
+WITH d AS (
+  SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[]) AS d(product_id, day, dh, ds)
+), u AS (
+  UPDATE inventory i
+     SET held = i.held + d.dh, sold = i.sold + d.ds, version = i.version + 1
+    FROM d
+   WHERE i.product_id = d.product_id AND i.day = d.day
+     AND i.held + d.dh >= 0 AND i.sold + d.ds >= 0
+     AND i.sold + d.ds + i.held + d.dh <= i.allotment
+     AND (d.dh + d.ds <= 0 OR NOT i.stop_sell)
+  RETURNING i.*, d.dh + d.ds AS net
+), o AS (
+  INSERT INTO ari_outbox (kind, provider_id, product_id, day, seq, state)
+  SELECT 'availability', p.provider_id, u.product_id, u.day, u.version, ${AVAILABILITY_STATE}
+    FROM u JOIN products p ON p.id = u.product_id
+   WHERE u.net <> 0
+), b AS (
+  INSERT INTO bookings (locator, agent_id, status, hold_expires_at, currency, total_minor, contact, external_ref,
+                        channel, travellers, history, created_at, updated_at)
+  SELECT x.locator, x.agent_id, x.status, x.hold_expires_at, x.currency, x.total_minor, x.contact, x.external_ref,
+         x.channel, x.travellers, x.history, x.at, x.at
+    FROM jsonb_to_record($5::jsonb) AS x(locator text, agent_id text, status text, hold_expires_at timestamptz,
+         currency text, total_minor bigint, contact jsonb, external_ref text, channel text, travellers jsonb,
+         history jsonb, at timestamptz)
+   WHERE $5::jsonb IS NOT NULL
+  RETURNING locator
+), it AS (
+  INSERT INTO booking_items (locator, line, product_id, provider_id, kind, rate_plan_id, start_date, end_date,
+                             quantity, guests, amount_minor, currency)
+  SELECT b.locator, x.line, x.product_id, x.provider_id, x.kind, x.rate_plan_id, x.start_date, x.end_date,
+         x.quantity, x.guests, x.amount_minor, x.currency
+    FROM b, jsonb_to_recordset($6::jsonb) AS x(line int, product_id text, provider_id text, kind text,
+         rate_plan_id text, start_date date, end_date date, quantity int, guests int, amount_minor bigint, currency text)
+)
+SELECT count(*)::int AS changed FROM u`;
+
+export const CLAIM_IDEMPOTENCY = `
+INSERT INTO idempotency_keys (partner_id, key, request_hash) VALUES ($1, $2, $3)
+ON CONFLICT (partner_id, key) DO NOTHING RETURNING 1 AS fresh`;
+
+export const READ_IDEMPOTENCY = `SELECT request_hash, response FROM idempotency_keys WHERE partner_id = $1 AND key = $2`;
+
+export const SAVE_IDEMPOTENCY = `UPDATE idempotency_keys SET response = $3 WHERE partner_id = $1 AND key = $2`;
+
+/** Stores an error answer for a key whose transaction rolled back (so a replay gets the same answer). */
+export const SAVE_IDEMPOTENCY_ERROR = `
+INSERT INTO idempotency_keys (partner_id, key, request_hash, response) VALUES ($1, $2, $3, $4)
+ON CONFLICT (partner_id, key) DO NOTHING`;
+
+const BOOKING_SELECT = `
+SELECT b.locator, b.agent_id, b.status, b.hold_expires_at, b.currency, b.total_minor, b.contact, b.external_ref,
+       b.channel, b.travellers, b.history, b.created_at, b.updated_at,
+       (SELECT coalesce(json_agg(json_build_object(
+                 'line', it.line, 'productId', it.product_id, 'providerId', it.provider_id, 'kind', it.kind,
+                 'ratePlanId', it.rate_plan_id, 'start', it.start_date, 'end', it.end_date, 'quantity', it.quantity,
+                 'guests', it.guests, 'amountMinor', it.amount_minor, 'currency', it.currency) ORDER BY it.line), '[]'::json)
+          FROM booking_items it WHERE it.locator = b.locator) AS items
+  FROM bookings b`;
+
+export const GET_BOOKING = `${BOOKING_SELECT} WHERE b.locator = $1`;
+export const LOCK_BOOKING = `${BOOKING_SELECT} WHERE b.locator = $1 FOR UPDATE OF b`;
+export const GET_BOOKING_BY_REF = `${BOOKING_SELECT} WHERE b.agent_id = $1 AND b.external_ref = $2`;
+export const LIST_BOOKINGS = `${BOOKING_SELECT}
+ WHERE ($1::text IS NULL OR b.agent_id = $1)
+   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM booking_items x WHERE x.locator = b.locator AND x.provider_id = $2))
+   AND ($3::text IS NULL OR b.status = $3)
+ ORDER BY b.created_at DESC LIMIT $4`;
+
+export const SET_BOOKING_STATUS = `
+UPDATE bookings SET status = $2, hold_expires_at = $3, updated_at = $4, history = history || $5::jsonb WHERE locator = $1`;
+
+export const DELETE_ITEMS = `DELETE FROM booking_items WHERE locator = $1`;
+export const INSERT_ITEMS = `
+INSERT INTO booking_items (locator, line, product_id, provider_id, kind, rate_plan_id, start_date, end_date,
+                           quantity, guests, amount_minor, currency)
+SELECT $1, x.line, x.product_id, x.provider_id, x.kind, x.rate_plan_id, x.start_date, x.end_date, x.quantity,
+       x.guests, x.amount_minor, x.currency
+  FROM jsonb_to_recordset($2::jsonb) AS x(line int, product_id text, provider_id text, kind text, rate_plan_id text,
+       start_date date, end_date date, quantity int, guests int, amount_minor bigint, currency text)`;
+export const SET_BOOKING_TOTAL = `
+UPDATE bookings SET currency = $2, total_minor = $3, updated_at = $4, history = history || $5::jsonb WHERE locator = $1`;
+
+/** Claims expired holds: several gateway processes may sweep at once (SKIP LOCKED). */
+export const EXPIRE_HOLDS = `
+WITH x AS (
+  SELECT locator FROM bookings WHERE status = 'held' AND hold_expires_at <= $1
+   ORDER BY hold_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+UPDATE bookings b SET status = 'expired', hold_expires_at = NULL, updated_at = $1,
+       history = b.history || jsonb_build_array(jsonb_build_object('at', $1::timestamptz, 'action', 'expire', 'status', 'expired', 'actor', 'system'))
+  FROM x WHERE b.locator = x.locator RETURNING b.locator`;
+
+/**
+ * One ARI inventory record over an inclusive date range and weekday set. Creates missing days (allotment 0),
+ * computes the new values, refuses the whole record if any day would fall below what is sold and held,
+ * writes only rows whose values really change, and their outbox rows.
+ * $1 product, $2 from, $3 to, $4 ISO weekdays int[], $5 allotment, $6 available, $7 adjust, $8 stop_sell,
+ * $9 cta, $10 ctd, $11 set min_los?, $12 min_los, $13 set max_los?, $14 max_los.
+ */
+export const ENSURE_INVENTORY_DAYS = `
+INSERT INTO inventory (product_id, day)
+SELECT $1, g::date FROM generate_series($2::date, $3::date, interval '1 day') g
+ WHERE extract(isodow FROM g)::int = ANY($4::int[])
+ON CONFLICT (product_id, day) DO NOTHING`;
+
+export const UPDATE_INVENTORY = `
+WITH t AS (
+  SELECT i.product_id, i.day, i.sold, i.held,
+         CASE WHEN $5::int IS NOT NULL THEN $5::int
+              WHEN $6::int IS NOT NULL THEN i.sold + i.held + $6::int
+              WHEN $7::int IS NOT NULL THEN i.allotment + $7::int
+              ELSE i.allotment END AS na,
+         coalesce($8::boolean, i.stop_sell) AS nss,
+         coalesce($9::boolean, i.closed_to_arrival) AS ncta,
+         coalesce($10::boolean, i.closed_to_departure) AS nctd,
+         CASE WHEN $11::boolean THEN $12::int ELSE i.min_los END AS nmin,
+         CASE WHEN $13::boolean THEN $14::int ELSE i.max_los END AS nmax
+    FROM inventory i
+   WHERE i.product_id = $1 AND i.day BETWEEN $2::date AND $3::date
+     AND extract(isodow FROM i.day)::int = ANY($4::int[])
+     FOR UPDATE
+), bad AS (
+  SELECT day FROM t WHERE na < sold + held
+), u AS (
+  UPDATE inventory i
+     SET allotment = t.na, stop_sell = t.nss, closed_to_arrival = t.ncta, closed_to_departure = t.nctd,
+         min_los = t.nmin, max_los = t.nmax, version = i.version + 1
+    FROM t
+   WHERE i.product_id = t.product_id AND i.day = t.day AND NOT EXISTS (SELECT 1 FROM bad)
+     AND (t.na, t.nss, t.ncta, t.nctd, t.nmin, t.nmax)
+         IS DISTINCT FROM (i.allotment, i.stop_sell, i.closed_to_arrival, i.closed_to_departure, i.min_los, i.max_los)
+  RETURNING i.*
+), o AS (
+  INSERT INTO ari_outbox (kind, provider_id, product_id, day, seq, state)
+  SELECT 'availability', $15, u.product_id, u.day, u.version, ${AVAILABILITY_STATE} FROM u
+)
+SELECT (SELECT count(*)::int FROM u) AS changed,
+       (SELECT coalesce(array_agg(to_char(day, 'YYYY-MM-DD') ORDER BY day), '{}') FROM bad) AS bad`;
+
+/**
+ * One rate record: $1 rate plan, $2 from, $3 to, $4 ISO weekdays, $5 currency, $6 amounts jsonb (minor units,
+ * merged into what is there), $7 set extra_adult?, $8 extra_adult, $9 set extra_child?, $10 extra_child,
+ * $11 provider id, $12 product id. Unchanged days are left alone and produce no outbox row.
+ */
+export const UPSERT_RATES = `
+WITH u AS (
+  INSERT INTO rates AS r (rate_plan_id, day, currency, amounts, extra_adult, extra_child)
+  SELECT $1, g::date, $5, $6::jsonb, $8::bigint, $10::bigint
+    FROM generate_series($2::date, $3::date, interval '1 day') g
+   WHERE extract(isodow FROM g)::int = ANY($4::int[])
+  ON CONFLICT (rate_plan_id, day) DO UPDATE
+     SET currency = EXCLUDED.currency, amounts = r.amounts || EXCLUDED.amounts,
+         extra_adult = CASE WHEN $7::boolean THEN EXCLUDED.extra_adult ELSE r.extra_adult END,
+         extra_child = CASE WHEN $9::boolean THEN EXCLUDED.extra_child ELSE r.extra_child END,
+         version = r.version + 1
+   WHERE (EXCLUDED.currency, r.amounts || EXCLUDED.amounts,
+          CASE WHEN $7::boolean THEN EXCLUDED.extra_adult ELSE r.extra_adult END,
+          CASE WHEN $9::boolean THEN EXCLUDED.extra_child ELSE r.extra_child END)
+         IS DISTINCT FROM (r.currency, r.amounts, r.extra_adult, r.extra_child)
+  RETURNING r.*
+), o AS (
+  INSERT INTO ari_outbox (kind, provider_id, product_id, rate_plan_id, day, seq, state)
+  SELECT 'rate', $11, $12, u.rate_plan_id, u.day, u.version,
+         jsonb_build_object('currency', u.currency, 'amounts', u.amounts, 'extraAdult', u.extra_adult, 'extraChild', u.extra_child)
+    FROM u
+)
+SELECT count(*)::int AS changed FROM u`;
+
+export const GET_INVENTORY = `
+SELECT product_id, day, allotment, sold, held, stop_sell, closed_to_arrival, closed_to_departure, min_los, max_los, version
+  FROM inventory WHERE product_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`;
+
+export const GET_RATES = `
+SELECT rate_plan_id, day, currency, amounts, extra_adult, extra_child, version
+  FROM rates WHERE rate_plan_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day`;
+
+/** Inventory, restrictions and rates of each day of [$2, $3] for product $1 and rate plan $4. */
+export const READ_STAY = `
+SELECT to_char(g, 'YYYY-MM-DD') AS day, i.allotment - i.sold - i.held AS available, i.stop_sell,
+       i.closed_to_arrival, i.closed_to_departure, i.min_los, i.max_los,
+       r.amounts, r.extra_adult, r.extra_child, r.currency
+  FROM generate_series($2::date, $3::date, interval '1 day') g
+  LEFT JOIN inventory i ON i.product_id = $1 AND i.day = g::date
+  LEFT JOIN rates r ON r.rate_plan_id = $4 AND r.day = g::date
+ ORDER BY g`;
+
+/**
+ * Search candidates: products with stock on every day of the stay ($start..$end exclusive for per-night
+ * products, the start day alone for per-unit ones) and no stop-sell; restrictions of arrival and departure
+ * days come back for the rule check.
+ */
+export const SEARCH_CANDIDATES = `
+SELECT p.id, p.provider_id, p.kind, p.code, p.name, p.city, p.origin, p.destination, p.max_guests, p.pricing,
+       p.public, p.details,
+       min(i.allotment - i.sold - i.held) FILTER (WHERE i.day < s.last) AS available,
+       bool_or(i.stop_sell) FILTER (WHERE i.day < s.last) AS stop_sell,
+       count(*) FILTER (WHERE i.day < s.last) AS days,
+       bool_or(i.closed_to_arrival) FILTER (WHERE i.day = $1::date) AS cta,
+       bool_or(i.closed_to_departure) FILTER (WHERE i.day = s.last AND p.pricing = 'per_night') AS ctd,
+       max(i.min_los) FILTER (WHERE i.day = $1::date) AS min_los,
+       max(i.max_los) FILTER (WHERE i.day = $1::date) AS max_los,
+       max(s.nights) AS nights
+  FROM products p
+  CROSS JOIN LATERAL (SELECT CASE WHEN p.pricing = 'per_unit' THEN $1::date + 1 ELSE $2::date END AS last,
+                             CASE WHEN p.pricing = 'per_unit' THEN 1 ELSE ($2::date - $1::date) END AS nights) s
+  JOIN inventory i ON i.product_id = p.id AND i.day >= $1::date AND i.day <= s.last
+ WHERE ($3::text IS NULL OR p.kind = $3)
+   AND ($4::text IS NULL OR p.city = $4)
+   AND ($5::text IS NULL OR p.origin = $5)
+   AND ($6::text IS NULL OR p.destination = $6)
+   AND ($7::text IS NULL OR p.provider_id = $7)
+   AND ($8::text[] IS NULL OR p.id = ANY($8::text[]))
+   AND (p.public OR $9::boolean OR p.provider_id = $10)
+   AND p.max_guests >= $11
+ GROUP BY p.id
+HAVING count(*) FILTER (WHERE i.day < s.last) = max(s.nights)
+   AND min(i.allotment - i.sold - i.held) FILTER (WHERE i.day < s.last) >= $12
+   AND NOT bool_or(i.stop_sell) FILTER (WHERE i.day < s.last)
+ ORDER BY p.kind, p.city, p.id
+ LIMIT 200`;
+
+/** Rate plans of products $1 with their rates over [$2, $3). */
+export const SEARCH_RATES = `
+SELECT rp.id, rp.product_id, rp.code, rp.name, rp.currency, rp.meal_plan, rp.refundable,
+       json_agg(json_build_object('day', r.day, 'amounts', r.amounts, 'extraAdult', r.extra_adult,
+                'extraChild', r.extra_child, 'currency', r.currency) ORDER BY r.day) FILTER (WHERE r.day IS NOT NULL) AS days
+  FROM rate_plans rp
+  LEFT JOIN rates r ON r.rate_plan_id = rp.id AND r.day >= $2::date AND r.day < $3::date
+ WHERE rp.product_id = ANY($1::text[])
+ GROUP BY rp.id ORDER BY rp.product_id, rp.code`;
+
+export const PRODUCT_COLUMNS = `id, provider_id, kind, code, name, city, origin, destination, max_guests, pricing, public, details`;
+
+export const PENDING_ARI = `
+SELECT id, kind, provider_id, product_id, rate_plan_id, day, seq, state, created_at
+  FROM ari_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`;
