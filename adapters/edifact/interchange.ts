@@ -1,0 +1,551 @@
+/**
+ * Interchange model and the syntax-level envelope checks that need no partner data: UNB/UNZ, UNG/UNE,
+ * UNH/UNT, UIB/UIZ, UIH/UIT nesting, control counts (29) and references (28), missing trailers (13),
+ * segments outside any message (33), groups and messages mixed (30), syntax identifier/version (2).
+ *
+ * `EnvelopeBuilder` is a tokenizer sink that assembles interchanges as segments stream in and raises
+ * events; it keeps each message's segments only when asked (`keepSegments`), so a 1 GB interchange can be
+ * streamed in bounded memory.
+ */
+import { charsetFor } from './charset';
+import type { TokenizerSink } from './tokenizer';
+import { DEFAULT_SEPARATORS, type Finding, type FindingLevel, type PartyId, type Segment, type Separators } from './types';
+
+export interface MessageHeader {
+  /** UNH 0062 / UIH 0340 message reference. */
+  ref: string;
+  /** S009/S306 0065 message type (PAXLST, PNRGOV …). */
+  type: string;
+  /** 0052 version (D, 11 …). */
+  version: string;
+  /** 0054 release (05B, 21A, 1 …). */
+  release: string;
+  /** 0051 controlling agency (UN, IA …). */
+  agency: string;
+  /** 0057 association assigned code (IATA …). */
+  association?: string;
+  /** UNH 0068 common access reference. */
+  commonAccessRef?: string;
+  /** True for UIH/UIT interactive messages. */
+  interactive: boolean;
+}
+
+export interface Message extends MessageHeader {
+  /** UNH … UNT inclusive (empty when the parser was asked not to keep segments). */
+  segments: Segment[];
+  /** Number of segments seen, UNH and UNT included. */
+  segmentCount: number;
+  /** Findings about this message: UNH/UNT checks, and body segments (`messageSegment` = position, UNH = 1). */
+  findings: Finding[];
+  /** Group reference (UNG 0048) when the message is inside a functional group. */
+  groupRef?: string;
+  /** Position of UNH in the interchange. */
+  position: number;
+  /** True when an error finding rejects the message. */
+  rejected: boolean;
+}
+
+export interface Group {
+  ref: string;
+  /** UNG 0038 (syntax 3) functional group identification / message type. */
+  functionalId?: string;
+  sender?: PartyId;
+  recipient?: PartyId;
+  header: Segment;
+  trailer?: Segment;
+  messageCount: number;
+  findings: Finding[];
+  rejected: boolean;
+}
+
+export interface Interchange {
+  /** S001: syntax identifier (UNOC, IATA …) and version number (1–4). */
+  syntax: { id: string; version: string };
+  /** Separators declared by UNA, or null when the defaults were used. */
+  una: Separators | null;
+  separators: Separators;
+  sender: PartyId;
+  recipient: PartyId;
+  /** S004 date (YYMMDD or CCYYMMDD) and time (HHMM). */
+  date: string;
+  time: string;
+  /** 0020 (UNB) or S302/0300 dialogue reference (UIB). */
+  controlRef: string;
+  /** S005 recipient's reference/password and its qualifier. */
+  password?: { value: string; qualifier?: string };
+  applicationRef?: string;
+  priority?: string;
+  /** UNB 0031 = 1: the sender asks for an acknowledgement (CONTRL). */
+  ackRequested: boolean;
+  test: boolean;
+  /** UIB/UIZ interactive interchange. */
+  interactive: boolean;
+  header?: Segment;
+  trailer?: Segment;
+  groups: Group[];
+  /** Every message (inside groups or not), in order. */
+  messages: Message[];
+  /** Interchange-level findings (UNA, UNB, UNZ, segments outside messages, charset). */
+  findings: Finding[];
+  /** Byte offset of the interchange (UNA or UNB). */
+  offset: number;
+  /** True when an error rejects the whole interchange. */
+  rejected: boolean;
+}
+
+export interface BuilderEvents {
+  interchangeStart?(ich: Interchange): void;
+  groupStart?(g: Group, ich: Interchange): void;
+  messageStart?(m: Message, ich: Interchange): void;
+  /** Every segment, with where it belongs. */
+  segment?(seg: Segment, ich: Interchange, m: Message | null): void;
+  messageEnd?(m: Message, ich: Interchange): void;
+  groupEnd?(g: Group, ich: Interchange): void;
+  interchangeEnd?(ich: Interchange): void;
+  /** Every finding, as it is attached (also those outside any interchange). */
+  finding?(f: Finding, ich: Interchange | null): void;
+}
+
+/** Checks one message's body segments incrementally (the structure validator implements it). */
+export interface MessageChecker {
+  segment(seg: Segment, messagePosition: number): void;
+  end(): void;
+}
+
+export interface BuilderOptions {
+  /** Keep each message's segments in `Message.segments` (default true). */
+  keepSegments?: boolean;
+  /** Keep messages in `Interchange.messages` (default true). */
+  keepMessages?: boolean;
+  /** Creates a checker per message (structure validation); its findings go to `report`. */
+  checker?: (m: Message, ich: Interchange, report: (f: Finding) => void) => MessageChecker | null;
+  /** Findings of these 0085 codes become warnings (lenient partners). */
+  downgrade?: (f: Finding) => boolean;
+}
+
+const SERVICE_TAGS = new Set(['UNA', 'UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT', 'UIB', 'UIZ', 'UIH', 'UIT']);
+
+function el(seg: Segment, e: number, c = 0): string {
+  return seg.elements[e]?.[c] ?? '';
+}
+
+function party(seg: Segment, e: number): PartyId {
+  const p: PartyId = { id: el(seg, e, 0) };
+  const q = el(seg, e, 1);
+  if (q) p.qualifier = q;
+  const internal = el(seg, e, 2);
+  if (internal) p.internal = internal;
+  return p;
+}
+
+export function emptyInterchange(offset: number, una: Separators | null): Interchange {
+  return {
+    syntax: { id: '', version: '' },
+    una,
+    separators: una ?? { ...DEFAULT_SEPARATORS },
+    sender: { id: '' },
+    recipient: { id: '' },
+    date: '',
+    time: '',
+    controlRef: '',
+    ackRequested: false,
+    test: false,
+    interactive: false,
+    groups: [],
+    messages: [],
+    findings: [],
+    offset,
+    rejected: false,
+  };
+}
+
+export class EnvelopeBuilder implements TokenizerSink {
+  private ich: Interchange | null = null;
+  private group: Group | null = null;
+  private msg: Message | null = null;
+  private checker: MessageChecker | null = null;
+  private pendingUna: { seps: Separators; offset: number } | null = null;
+  private pending: Finding[] = [];
+  private preIch: Finding[] = [];
+  private lastPosition = 0;
+  private directMessages = 0;
+  private ichMessages = 0;
+  private readonly opts: Required<Omit<BuilderOptions, 'checker' | 'downgrade'>> & Pick<BuilderOptions, 'checker' | 'downgrade'>;
+  /** Findings outside any interchange (e.g. text before the first one). */
+  readonly streamFindings: Finding[] = [];
+
+  constructor(private readonly events: BuilderEvents = {}, opts: BuilderOptions = {}) {
+    this.opts = { keepSegments: opts.keepSegments ?? true, keepMessages: opts.keepMessages ?? true, checker: opts.checker, downgrade: opts.downgrade };
+  }
+
+  una(seps: Separators, offset: number): void {
+    if (this.ich) this.closeInterchange(false);
+    this.pendingUna = { seps, offset };
+  }
+
+  finding(f: Finding): void {
+    if (!this.ich) {
+      this.preIch.push(f);
+      return;
+    }
+    if (f.segment !== undefined && f.segment > this.lastPosition && !(f.level === 'interchange')) {
+      this.pending.push(f);
+      return;
+    }
+    if (f.level === 'interchange' || !this.msg) this.addIch(f);
+    else this.addMsg(this.msg, f);
+  }
+
+  segment(seg: Segment): void {
+    const tag = seg.tag;
+    if (tag === 'UNB' || tag === 'UIB') {
+      if (this.ich && this.ich.header) this.closeInterchange(false);
+      this.lastPosition = seg.position;
+      this.openInterchange(seg);
+      this.flushPending(null);
+      this.events.segment?.(seg, this.ich!, null);
+      return;
+    }
+    if (!this.ich) {
+      this.startHeaderless(seg);
+    }
+    this.lastPosition = seg.position;
+    const ich = this.ich!;
+    switch (tag) {
+      case 'UNZ':
+      case 'UIZ':
+        this.flushPending(null);
+        if (this.msg) this.closeMessage(null);
+        if (this.group) this.closeGroup(null);
+        ich.trailer = seg;
+        this.events.segment?.(seg, ich, null);
+        this.closeInterchange(true);
+        return;
+      case 'UNG':
+        this.flushPending(null);
+        if (this.msg) this.closeMessage(null);
+        if (this.group) this.closeGroup(null);
+        this.openGroup(seg);
+        this.events.segment?.(seg, ich, null);
+        return;
+      case 'UNE':
+        this.flushPending(null);
+        if (this.msg) this.closeMessage(null);
+        if (!this.group) this.addIch(this.f('15', 'error', 'UNE without a UNG', seg, 'group'));
+        else this.closeGroup(seg);
+        this.events.segment?.(seg, ich, null);
+        return;
+      case 'UNH':
+      case 'UIH':
+        if (this.msg) this.closeMessage(null);
+        this.openMessage(seg);
+        this.flushPending(this.msg);
+        this.events.segment?.(seg, ich, this.msg);
+        this.checkSegment(seg);
+        return;
+      case 'UNT':
+      case 'UIT': {
+        const m = this.msg;
+        if (!m) {
+          this.flushPending(null);
+          this.addIch(this.f('15', 'error', `${tag} without a message header`, seg, 'interchange'));
+          this.events.segment?.(seg, ich, null);
+          return;
+        }
+        this.addToMessage(m, seg);
+        this.flushPending(m);
+        this.events.segment?.(seg, ich, m);
+        this.closeMessage(seg);
+        return;
+      }
+      default: {
+        const m = this.msg;
+        if (!m) {
+          this.flushPending(null);
+          this.addIch(this.f('33', 'error', `segment ${tag} outside any message ignored`, seg, 'interchange'));
+          this.events.segment?.(seg, ich, null);
+          return;
+        }
+        this.addToMessage(m, seg);
+        this.flushPending(m);
+        this.events.segment?.(seg, ich, m);
+        this.checkSegment(seg);
+      }
+    }
+  }
+
+  /** Closes whatever is open at the end of the input. */
+  end(): void {
+    if (this.ich) this.closeInterchange(false);
+    for (const f of this.preIch) this.streamFinding(f);
+    for (const f of this.pending) this.streamFinding(f);
+    this.pending = [];
+    this.preIch = [];
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  private f(code: string, severity: 'error' | 'warning', message: string, seg: Segment | null, level: FindingLevel, extra: Partial<Finding> = {}): Finding {
+    const f: Finding = { code, severity, message, level };
+    if (seg) {
+      f.segment = seg.position;
+      f.tag = seg.tag;
+      f.offset = seg.offset;
+    }
+    return Object.assign(f, extra);
+  }
+
+  private streamFinding(f: Finding): void {
+    this.streamFindings.push(f);
+    this.events.finding?.(f, null);
+  }
+
+  private addIch(f: Finding): void {
+    if (!this.ich) return this.streamFinding(f);
+    f.level ??= 'interchange';
+    if (f.severity === 'error' && this.opts.downgrade?.(f)) f.severity = 'warning';
+    this.ich.findings.push(f);
+    if (f.severity === 'error') this.ich.rejected = true;
+    this.events.finding?.(f, this.ich);
+  }
+
+  private addMsg(m: Message, f: Finding): void {
+    f.level ??= 'message';
+    if (f.segment !== undefined && f.messageSegment === undefined && f.segment >= m.position) f.messageSegment = f.segment - m.position + 1;
+    if (f.severity === 'error' && this.opts.downgrade?.(f)) f.severity = 'warning';
+    m.findings.push(f);
+    if (f.severity === 'error') m.rejected = true;
+    this.events.finding?.(f, this.ich);
+  }
+
+  private addGroup(g: Group, f: Finding): void {
+    f.level = 'group';
+    if (f.severity === 'error' && this.opts.downgrade?.(f)) f.severity = 'warning';
+    g.findings.push(f);
+    if (f.severity === 'error') g.rejected = true;
+    this.events.finding?.(f, this.ich);
+  }
+
+  private flushPending(m: Message | null): void {
+    if (this.pending.length === 0) return;
+    const keep: Finding[] = [];
+    for (const f of this.pending) {
+      if (f.segment !== undefined && f.segment > this.lastPosition) keep.push(f);
+      else if (m) this.addMsg(m, f);
+      else this.addIch(f);
+    }
+    this.pending = keep;
+  }
+
+  private takePre(): void {
+    const pre = this.preIch;
+    this.preIch = [];
+    for (const f of pre) {
+      if (f.segment !== undefined && f.segment > this.lastPosition) this.pending.push(f);
+      else this.addIch(f);
+    }
+  }
+
+  private startHeaderless(seg: Segment): void {
+    const una = this.pendingUna;
+    this.pendingUna = null;
+    const ich = emptyInterchange(una?.offset ?? seg.offset, una?.seps ?? null);
+    this.ich = ich;
+    this.directMessages = 0;
+    this.ichMessages = 0;
+    this.events.interchangeStart?.(ich);
+    this.takePre();
+    this.addIch(this.f('13', 'error', `interchange header UNB missing (first segment is ${seg.tag})`, seg, 'interchange', { tag: 'UNB' }));
+  }
+
+  private openInterchange(seg: Segment): void {
+    const una = this.pendingUna;
+    this.pendingUna = null;
+    const ich = emptyInterchange(una?.offset ?? seg.offset, una?.seps ?? null);
+    this.ich = ich;
+    this.group = null;
+    this.msg = null;
+    this.directMessages = 0;
+    this.ichMessages = 0;
+    ich.header = seg;
+    ich.interactive = seg.tag === 'UIB';
+    ich.syntax = { id: el(seg, 0, 0), version: el(seg, 0, 1) };
+    const sid = ich.syntax.id;
+    if (!sid) this.addIch(this.f('13', 'error', 'syntax identifier (S001/0001) missing', seg, 'interchange', { element: 1, component: 1 }));
+    else if (!charsetFor(sid).known) this.addIch(this.f('2', 'error', `syntax identifier ${sid} not supported`, seg, 'interchange', { element: 1, component: 1 }));
+    const v = ich.syntax.version;
+    if (!/^[1-4]$/.test(v)) this.addIch(this.f('2', 'error', `syntax version ${JSON.stringify(v)} not supported (1–4)`, seg, 'interchange', { element: 1, component: 2 }));
+    if (seg.tag === 'UNB') {
+      ich.sender = party(seg, 1);
+      ich.recipient = party(seg, 2);
+      ich.date = el(seg, 3, 0);
+      ich.time = el(seg, 3, 1);
+      ich.controlRef = el(seg, 4, 0);
+      const pw = el(seg, 5, 0);
+      if (pw) ich.password = { value: pw, ...(el(seg, 5, 1) ? { qualifier: el(seg, 5, 1) } : {}) };
+      if (el(seg, 6)) ich.applicationRef = el(seg, 6);
+      if (el(seg, 7)) ich.priority = el(seg, 7);
+      ich.ackRequested = el(seg, 8) === '1';
+      ich.test = el(seg, 10) === '1';
+      const need: [number, string][] = [[2, 'interchange sender (S002)'], [3, 'interchange recipient (S003)'], [4, 'date and time of preparation (S004)'], [5, 'interchange control reference (0020)']];
+      for (const [pos, what] of need) if (!el(seg, pos - 1)) this.addIch(this.f('13', 'error', `UNB ${what} missing`, seg, 'interchange', { element: pos, component: 1 }));
+      if (ich.controlRef.length > 14) this.addIch(this.f('39', 'error', 'UNB control reference longer than 14 characters', seg, 'interchange', { element: 5 }));
+    } else {
+      // UIB: S001, S302 dialogue reference, S303 transaction ref, S018, S305, S002 sender, S003 recipient, S300 date/time, 0325, 0035
+      ich.controlRef = el(seg, 1, 0);
+      ich.sender = party(seg, 5);
+      ich.recipient = party(seg, 6);
+      ich.date = el(seg, 7, 0);
+      ich.time = el(seg, 7, 1);
+      ich.test = el(seg, 9) === '1';
+    }
+    ich.separators = ich.una ?? { ...DEFAULT_SEPARATORS };
+    this.events.interchangeStart?.(ich);
+    this.takePre();
+  }
+
+  private closeInterchange(withTrailer: boolean): void {
+    const ich = this.ich;
+    if (!ich) return;
+    this.flushPending(null);
+    if (this.msg) this.closeMessage(null);
+    if (this.group) this.closeGroup(null);
+    const trailerTag = ich.interactive ? 'UIZ' : 'UNZ';
+    if (!withTrailer || !ich.trailer) {
+      if (ich.header) this.addIch(this.f('13', 'error', `interchange trailer ${trailerTag} missing`, null, 'interchange', { tag: trailerTag }));
+    } else {
+      const t = ich.trailer;
+      const expected = ich.groups.length > 0 ? ich.groups.length : this.ichMessages;
+      const countStr = el(t, 0);
+      if (t.tag === 'UNZ') {
+        if (!/^\d+$/.test(countStr) || Number(countStr) !== expected) {
+          this.addIch(this.f('29', 'error', `UNZ control count ${JSON.stringify(countStr)} but ${expected} ${ich.groups.length ? 'group(s)' : 'message(s)'} received`, t, 'interchange', { element: 1 }));
+        }
+        if (el(t, 1) !== ich.controlRef) this.addIch(this.f('28', 'error', `UNZ reference ${JSON.stringify(el(t, 1))} does not match UNB ${JSON.stringify(ich.controlRef)}`, t, 'interchange', { element: 2 }));
+      } else {
+        if (countStr && (!/^\d+$/.test(countStr) || Number(countStr) !== expected)) {
+          this.addIch(this.f('29', 'error', `UIZ control count ${JSON.stringify(countStr)} but ${expected} message(s) received`, t, 'interchange', { element: 2 }));
+        }
+        const ref = el(t, 0, 0);
+        if (ref !== ich.controlRef) this.addIch(this.f('28', 'error', `UIZ dialogue reference ${JSON.stringify(ref)} does not match UIB ${JSON.stringify(ich.controlRef)}`, t, 'interchange', { element: 1 }));
+      }
+    }
+    if (ich.header && this.ichMessages === 0 && ich.groups.length === 0) {
+      this.addIch(this.f('32', 'warning', 'interchange contains no message', ich.trailer ?? null, 'interchange'));
+    }
+    this.ich = null;
+    this.lastPosition = 0;
+    this.events.interchangeEnd?.(ich);
+  }
+
+  private openGroup(seg: Segment): void {
+    const ich = this.ich!;
+    // UNG+0038+S006+S007+S004+0048+0051+S008+0058 in every syntax version (0038 is conditional in syntax 4
+    // but keeps its position; the pydifact v4 table omits it, see mappings/edifact/README.md)
+    const off = 1;
+    const g: Group = {
+      ref: el(seg, 3 + off),
+      header: seg,
+      messageCount: 0,
+      findings: [],
+      rejected: false,
+      sender: party(seg, off),
+      recipient: party(seg, 1 + off),
+    };
+    if (el(seg, 0)) g.functionalId = el(seg, 0);
+    if (this.directMessages > 0) this.addIch(this.f('30', 'error', 'functional groups and messages mixed in one interchange', seg, 'interchange'));
+    if (!g.ref) this.addGroup(g, this.f('13', 'error', 'UNG group reference (0048) missing', seg, 'group', { element: 4 + off }));
+    ich.groups.push(g);
+    this.group = g;
+    this.events.groupStart?.(g, ich);
+  }
+
+  private closeGroup(trailer: Segment | null): void {
+    const g = this.group!;
+    const ich = this.ich!;
+    this.group = null;
+    if (!trailer) this.addGroup(g, this.f('13', 'error', 'group trailer UNE missing', null, 'group', { tag: 'UNE' }));
+    else {
+      g.trailer = trailer;
+      const c = el(trailer, 0);
+      if (!/^\d+$/.test(c) || Number(c) !== g.messageCount) this.addGroup(g, this.f('29', 'error', `UNE control count ${JSON.stringify(c)} but ${g.messageCount} message(s) in the group`, trailer, 'group', { element: 1 }));
+      if (el(trailer, 1) !== g.ref) this.addGroup(g, this.f('28', 'error', `UNE reference ${JSON.stringify(el(trailer, 1))} does not match UNG ${JSON.stringify(g.ref)}`, trailer, 'group', { element: 2 }));
+    }
+    this.events.groupEnd?.(g, ich);
+  }
+
+  private openMessage(seg: Segment): void {
+    const ich = this.ich!;
+    const interactive = seg.tag === 'UIH';
+    const idEl = interactive ? 0 : 1;
+    const m: Message = {
+      ref: interactive ? el(seg, 1) : el(seg, 0),
+      type: el(seg, idEl, 0),
+      version: el(seg, idEl, 1),
+      release: el(seg, idEl, 2),
+      agency: el(seg, idEl, 3),
+      interactive,
+      segments: [],
+      segmentCount: 0,
+      findings: [],
+      position: seg.position,
+      rejected: false,
+    };
+    const assoc = interactive ? el(seg, idEl, 5) : el(seg, idEl, 4);
+    if (assoc) m.association = assoc;
+    if (!interactive && el(seg, 2)) m.commonAccessRef = el(seg, 2);
+    if (this.group) {
+      m.groupRef = this.group.ref;
+      this.group.messageCount++;
+    } else {
+      if (ich.groups.length > 0) this.addIch(this.f('30', 'error', 'message outside a functional group in an interchange that uses groups', seg, 'interchange'));
+      this.directMessages++;
+    }
+    this.ichMessages++;
+    this.msg = m;
+    this.addToMessage(m, seg);
+    if (!interactive && !m.ref) this.addMsg(m, this.f('13', 'error', 'UNH message reference (0062) missing', seg, 'message', { element: 1 }));
+    if (!m.type || !m.version || !m.release || !m.agency) this.addMsg(m, this.f('13', 'error', `${seg.tag} message identifier incomplete (type:version:release:agency)`, seg, 'message', { element: idEl + 1 }));
+    if (ich.interactive !== interactive && ich.header) this.addMsg(m, this.f('15', 'error', `${seg.tag} inside a ${ich.header.tag} interchange`, seg, 'message'));
+    if (this.opts.keepMessages) ich.messages.push(m);
+    this.events.messageStart?.(m, ich);
+    this.checker = this.opts.checker?.(m, ich, (f) => this.addMsg(m, f)) ?? null;
+  }
+
+  private addToMessage(m: Message, seg: Segment): void {
+    m.segmentCount++;
+    if (this.opts.keepSegments) m.segments.push(seg);
+  }
+
+  private checkSegment(seg: Segment): void {
+    const m = this.msg;
+    if (this.checker && m) this.checker.segment(seg, seg.position - m.position + 1);
+  }
+
+  private closeMessage(trailer: Segment | null): void {
+    const m = this.msg!;
+    const ich = this.ich!;
+    this.msg = null;
+    const trailerTag = m.interactive ? 'UIT' : 'UNT';
+    if (!trailer) {
+      this.addMsg(m, this.f('13', 'error', `message trailer ${trailerTag} missing`, null, 'message', { tag: trailerTag, messageSegment: m.segmentCount + 1 }));
+    } else {
+      const count = m.interactive ? el(trailer, 1) : el(trailer, 0);
+      const ref = m.interactive ? el(trailer, 0) : el(trailer, 1);
+      const countPos = m.interactive ? 2 : 1;
+      const refPos = m.interactive ? 1 : 2;
+      if (!(m.interactive && !count) && (!/^\d+$/.test(count) || Number(count) !== m.segmentCount)) {
+        this.addMsg(m, this.f('29', 'error', `${trailerTag} segment count ${JSON.stringify(count)} but the message has ${m.segmentCount} segments`, trailer, 'message', { element: countPos }));
+      }
+      if (!(m.interactive && !ref && !m.ref) && ref !== m.ref) {
+        this.addMsg(m, this.f('28', 'error', `${trailerTag} reference ${JSON.stringify(ref)} does not match ${m.interactive ? 'UIH' : 'UNH'} ${JSON.stringify(m.ref)}`, trailer, 'message', { element: refPos }));
+      }
+      if (this.checker) this.checker.segment(trailer, m.segmentCount);
+    }
+    if (this.checker) this.checker.end();
+    this.checker = null;
+    this.events.messageEnd?.(m, ich);
+  }
+}
+
+export { SERVICE_TAGS };
