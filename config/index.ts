@@ -1,0 +1,93 @@
+/**
+ * Configuration: config/defaults.json, overridden by environment variables, validated once at start-up and
+ * frozen. A bad value stops the process with a message naming the key and the variable.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../core/paths';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Where the embedded PostgreSQL (PGlite) keeps its files when no databaseUrl is set. */
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly amqpUrl: string | null;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly maxBodyBytes: number;
+  readonly holdSeconds: number;
+  readonly maxHoldSeconds: number;
+  readonly sweepSeconds: number;
+  readonly seedDemo: boolean;
+  readonly seedDays: number;
+}
+
+type Kind = 'port' | 'int' | 'string' | 'url' | 'bool' | 'level';
+const SCHEMA: Record<keyof Config, { env: string; kind: Kind; min?: number; max?: number; protocols?: string[] }> = {
+  port: { env: 'PORT', kind: 'port' },
+  host: { env: 'HOST', kind: 'string' },
+  dataDir: { env: 'MAQAM_DATA_DIR', kind: 'string' },
+  databaseUrl: { env: 'DATABASE_URL', kind: 'url', protocols: ['postgres:', 'postgresql:'] },
+  amqpUrl: { env: 'AMQP_URL', kind: 'url', protocols: ['amqp:', 'amqps:'] },
+  logLevel: { env: 'LOG_LEVEL', kind: 'level' },
+  maxBodyBytes: { env: 'MAQAM_MAX_BODY_BYTES', kind: 'int', min: 1024, max: 256 * 1024 * 1024 },
+  holdSeconds: { env: 'MAQAM_HOLD_SECONDS', kind: 'int', min: 30, max: 7 * 86400 },
+  maxHoldSeconds: { env: 'MAQAM_MAX_HOLD_SECONDS', kind: 'int', min: 30, max: 7 * 86400 },
+  sweepSeconds: { env: 'MAQAM_SWEEP_SECONDS', kind: 'int', min: 1, max: 3600 },
+  seedDemo: { env: 'MAQAM_SEED_DEMO', kind: 'bool' },
+  seedDays: { env: 'MAQAM_SEED_DAYS', kind: 'int', min: 1, max: 750 },
+};
+
+export class ConfigError extends Error {}
+
+function parse(key: string, spec: (typeof SCHEMA)[keyof Config], raw: unknown, source: string): unknown {
+  const bad = (why: string) => new ConfigError(`configuration ${key} (${source}) ${why}`);
+  if (raw === null || raw === undefined || raw === '') {
+    if (spec.kind === 'url') return null;
+    throw bad('is required');
+  }
+  const s = String(raw).trim();
+  switch (spec.kind) {
+    case 'port': {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw bad(`must be a TCP port 0-65535, got "${s}"`);
+      return n;
+    }
+    case 'int': {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < (spec.min ?? -Infinity) || n > (spec.max ?? Infinity)) throw bad(`must be a whole number from ${spec.min} to ${spec.max}, got "${s}"`);
+      return n;
+    }
+    case 'bool':
+      if (/^(1|true|yes|on)$/i.test(s)) return true;
+      if (/^(0|false|no|off)$/i.test(s)) return false;
+      throw bad(`must be true or false, got "${s}"`);
+    case 'level':
+      if (!['error', 'warn', 'info', 'debug'].includes(s)) throw bad(`must be error, warn, info or debug, got "${s}"`);
+      return s;
+    case 'url': {
+      let u: URL;
+      try { u = new URL(s); } catch { throw bad(`is not a URL: "${s.replace(/\/\/[^@]*@/, '//***@')}"`); }
+      if (spec.protocols && !spec.protocols.includes(u.protocol)) throw bad(`must start with ${spec.protocols.join(' or ')}`);
+      return s;
+    }
+    default:
+      return s;
+  }
+}
+
+/** Loads and validates the configuration; throws ConfigError naming the first bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const defaults = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'config', 'defaults.json'), 'utf8')) as Record<string, unknown>;
+  for (const k of Object.keys(defaults)) if (!(k in SCHEMA)) throw new ConfigError(`config/defaults.json has an unknown key "${k}"`);
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SCHEMA)) {
+    let raw: unknown = defaults[key];
+    let source = 'config/defaults.json';
+    if (env[spec.env] !== undefined && env[spec.env] !== '') { raw = env[spec.env]; source = `environment variable ${spec.env}`; }
+    if (key in overrides) { raw = overrides[key as keyof Config]; source = 'option'; }
+    out[key] = parse(key, spec, raw, source);
+  }
+  if ((out.holdSeconds as number) > (out.maxHoldSeconds as number)) throw new ConfigError('configuration holdSeconds must not exceed maxHoldSeconds');
+  return Object.freeze(out) as unknown as Config;
+}
