@@ -11,6 +11,7 @@ import paxlst from '../../../mappings/edifact/codes/paxlst.json';
 import bookingStatus from '../../../mappings/edifact/codes/booking-status.json';
 import productKinds from '../../../mappings/edifact/codes/product-kinds.json';
 import reservationActions from '../../../mappings/edifact/codes/reservation-actions.json';
+import eri from '../../../mappings/edifact/codes/errors-eri.json';
 import type { BookingStatus, Gender, ServiceKind, Traveller } from '../../../core/model';
 
 function freeze<T>(o: T): T {
@@ -42,4 +43,6 @@ export const CODES = freeze({
   productKindOut: productKinds.out as Dict & Record<ServiceKind, string>,
   actionIn: reservationActions.in as Dict<ReservationAction>,
   actionOut: reservationActions.out as Dict & Record<ReservationAction, string>,
+  hubCompany: reservationActions.hubCompany,
+  eri,
 });

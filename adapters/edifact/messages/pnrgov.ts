@@ -103,7 +103,7 @@ export function parsePnrgov(segments: Segment[], ctx: TranslateContext): { booki
   return { bookings, findings: f };
 }
 
-function travellerFromTif(s: Segment): Traveller {
+export function travellerFromTif(s: Segment): Traveller {
   const surname = val(s, 0, 0);
   const words = val(s, 1, 0).split(/\s+/).filter(Boolean);
   while (words.length > 1 && CODES.nameTitles.has(words[words.length - 1].toUpperCase())) words.pop();
@@ -150,7 +150,7 @@ function docsText(s: Segment): string {
   return (c[8] ?? '').trim();
 }
 
-function applyDocs(t: Traveller, s: Segment, ref: IsoDate, f: Findings): void {
+export function applyDocs(t: Traveller, s: Segment, ref: IsoDate, f: Findings): void {
   const text = docsText(s);
   const parts = text.replace(/^\//, '').split('/');
   if (parts.length < 7) { f.warn(`SSR DOCS text '${text}' has fewer than 7 fields`, s); return; }
