@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { forEachBackend } from './support/db';
+import { openServer, type TestServer } from './support/server';
+import { addDays } from '../core/dates';
+
+forEachBackend('JSON API', (backend) => {
+  let s: TestServer;
+  before(async () => { s = await openServer(backend, { days: 10 }); });
+  after(async () => { await s?.close(); });
+
+  const stay = () => ({ productId: 'QCA-AJYAD-TRP', start: addDays(s.from, 1), end: addDays(s.from, 3), quantity: 2, guests: 2 });
+  const avail = async () => (await s.store.getInventory('QCA-AJYAD-TRP', addDays(s.from, 1), addDays(s.from, 2))).map((d) => d.available);
+
+  it('GET /health reports the store without credentials', async () => {
+    const r = await s.request('GET', '/health');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.status, 'ok');
+    assert.equal(r.json.store.kind, backend.name);
+  });
+
+  it('searches, books and retrieves over HTTP with the price of every night', async () => {
+    const q = `/v1/availability?kind=hotel&city=QCA&start=${addDays(s.from, 1)}&end=${addDays(s.from, 3)}&guests=2&quantity=2`;
+    const found = await s.request('GET', q, { as: 'AG-NOOR' });
+    assert.equal(found.status, 200);
+    const offer = found.json.offers.find((o: any) => o.product.id === 'QCA-AJYAD-TRP');
+    assert.ok(offer, 'the Ajyad triple room is offered');
+    assert.equal(offer.ratePlans[0].daily.length, 2);
+    const before = await avail();
+    const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items: [stay()], travellers: [{ surname: 'RAHMAN', givenName: 'SITI', givenNameArabic: 'سيتي', nationality: 'IDN', gender: 'F' }] } });
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.json.locator, /^[A-Z2-9]{6}$/);
+    assert.equal(r.json.total.amount, offer.ratePlans[0].total.amount);
+    assert.deepEqual(await avail(), before.map((a) => a - 2));
+    const got = await s.request('GET', `/v1/bookings/${r.json.locator}`, { as: 'AG-NOOR' });
+    assert.equal(got.json.travellers[0].givenNameArabic, 'سيتي');
+  });
+
+  it('replays an Idempotency-Key with the first answer, and refuses the key with another body', async () => {
+    const before = await avail();
+    const headers = { 'idempotency-key': `k-${Date.now()}` };
+    const a = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', headers, body: { hold: true, items: [stay()] } });
+    const b = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', headers, body: { hold: true, items: [stay()] } });
+    assert.equal(a.status, 201);
+    assert.equal(b.status, 201);
+    assert.equal(b.json.locator, a.json.locator);
+    assert.deepEqual(await avail(), before.map((x) => x - 2), 'stock taken once');
+    const c = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', headers, body: { hold: true, items: [{ ...stay(), quantity: 1 }] } });
+    assert.equal(c.status, 422);
+    assert.equal(c.json.code, 'GW_IDEMPOTENCY_MISMATCH');
+    assert.deepEqual(await avail(), before.map((x) => x - 2));
+  });
+
+  describe('bad requests get a coded error and change nothing', () => {
+    const cases: [string, () => Promise<{ status: number; json: any }>, number, string][] = [
+      ['wrong types', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } }), 400, 'GW_BAD_INPUT'],
+      ['unknown product', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items: [{ ...stay(), productId: 'NOPE-1' }] } }), 404, 'GW_UNKNOWN_PRODUCT'],
+      ['dates reversed', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items: [{ ...stay(), start: addDays(s.from, 3), end: addDays(s.from, 1) }] } }), 400, 'GW_BAD_DATES'],
+      ['10 MB body', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: JSON.stringify({ hold: false, items: [stay()], pad: 'x'.repeat(10 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } }), 413, 'GW_PAYLOAD_TOO_LARGE'],
+      ['unauthenticated', () => s.request('POST', '/v1/bookings', { body: { hold: false, items: [stay()] } }), 401, 'GW_UNAUTHORIZED'],
+      ['wrong secret', () => s.request('POST', '/v1/bookings', { body: { hold: false, items: [stay()] }, headers: { authorization: 'Basic ' + Buffer.from('AG-NOOR:guess').toString('base64') } }), 401, 'GW_UNAUTHORIZED'],
+      ["another provider's product", () => s.request('PUT', '/v1/products/QCA-AJYAD-TRP/inventory', { as: 'QCA-SAFWA', body: { from: s.from, to: addDays(s.from, 5), available: 0 } }), 403, 'GW_FORBIDDEN'],
+      ['malformed JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '{"hold": fa', headers: { 'content-type': 'application/json' } }), 400, 'GW_BAD_INPUT'],
+      ['not JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '<x/>', headers: { 'content-type': 'text/xml' } }), 415, 'GW_UNSUPPORTED_MEDIA'],
+    ];
+    for (const [name, send, status, code] of cases) {
+      it(name, async () => {
+        const before = await avail();
+        const outboxBefore = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ari_outbox')).rows[0].n;
+        const r = await send();
+        assert.equal(r.status, status);
+        assert.equal(r.json?.code, code);
+        assert.ok(r.json.detail, 'the error says what is wrong');
+        assert.deepEqual(await avail(), before);
+        const outboxAfter = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ari_outbox')).rows[0].n;
+        assert.equal(outboxAfter, outboxBefore);
+      });
+    }
+    it('lists every violation with its path, not only the first', async () => {
+      const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } });
+      const paths = r.json.violations.map((v: any) => v.path).sort();
+      assert.deepEqual(paths, ['/hold', '/items/0/productId', '/items/0/quantity', '/items/0/start']);
+    });
+  });
+});
