@@ -28,7 +28,7 @@ export async function openServer(backend: Backend, opts: { days?: number; env?: 
       let body: string | Buffer | undefined;
       if (o.raw !== undefined) body = o.raw;
       else if (o.body !== undefined) { body = JSON.stringify(o.body); headers['content-type'] ??= 'application/json'; }
-      const res = await fetch(base + path, { method, headers, body });
+      const res = await fetch(base + path, { method, headers, body: body as string | Uint8Array | undefined as never });
       const text = await res.text();
       let json: unknown = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
