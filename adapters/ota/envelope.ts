@@ -98,8 +98,8 @@ export function warningsEl(ws: OtaIssue[]): string {
 }
 
 /** `<Root><Success/><Warnings/>body</Root>`. */
-export function successRs(root: string, h: Partial<OtaHeader> | undefined, body = '', warnings: OtaIssue[] = []): string {
-  return el(root, rsAttrs(h), '<Success/>', warningsEl(warnings), body);
+export function successRs(root: string, h: Partial<OtaHeader> | undefined, body = '', warnings: OtaIssue[] = [], extra: Record<string, string | undefined> = {}): string {
+  return el(root, { ...rsAttrs(h), ...extra }, '<Success/>', warningsEl(warnings), body);
 }
 
 /** `<Root><Errors/></Root>`: nothing was done. */

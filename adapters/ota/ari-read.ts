@@ -1,0 +1,289 @@
+/**
+ * Readers of the ARI notifications property systems send: each record becomes canonical commands
+ * (InventoryUpdate / RateUpdate) on its own, or a coded problem located by RecordID and XPath. Nothing
+ * is applied here; `apply.ts` runs the commands through core.
+ */
+import type { InventoryUpdate, RateUpdate, Weekday } from '../../core/model';
+import { GatewayError, type ErrorCode } from '../../core/errors';
+import type { CodeResolver } from './mapping';
+import { at, kid, kids, type XNode } from './xml';
+import { OTA_WEEKDAYS, addDays, datePart, daysBetween, isIsoDate } from './dates';
+
+export type AriCommand = { kind: 'inventory'; update: InventoryUpdate } | { kind: 'rates'; update: RateUpdate };
+
+/** One record of a batch: its commands, or why it cannot be applied. */
+export interface AriRecord {
+  /** The record's UniqueID (Type 16) or its 1-based position. */
+  recordId: string;
+  /** XPath of the record. */
+  tag: string;
+  commands: AriCommand[];
+  error?: GatewayError;
+  /** Things worth telling a human that do not stop the record (for `maqam translate`). */
+  notes: string[];
+}
+
+/** Longest range one record may cover: two years ahead is what Expedia takes; 3 years leaves slack. */
+const MAX_RANGE_DAYS = 1100;
+
+function bad(code: ErrorCode, message: string, tag: string): GatewayError {
+  return new GatewayError(code, message, { violations: [{ code, message, path: tag }] });
+}
+
+function recordId(rec: XNode, index: number): string {
+  const u = kids(rec, 'UniqueID').find((x) => at(x, 'Type') === '16') ?? kid(rec, 'UniqueID');
+  return at(u, 'ID') ?? String(index + 1);
+}
+
+/** Start/End (inclusive) and the weekday mask of a StatusApplicationControl (or a Rate). */
+export function readSpan(node: XNode | undefined, tag: string): { from: string; to: string; weekdays?: Weekday[] } {
+  const from = datePart(at(node, 'Start'));
+  const to = datePart(at(node, 'End')) ?? from;
+  if (!isIsoDate(from)) throw bad(from ? 'GW_BAD_DATES' : 'GW_BAD_INPUT', from ? `Start '${from}' is not a date` : 'Start is missing', `${tag}/@Start`);
+  if (!isIsoDate(to)) throw bad('GW_BAD_DATES', `End '${to}' is not a date`, `${tag}/@End`);
+  if (to < from) throw bad('GW_BAD_DATES', `End ${to} is before Start ${from}`, `${tag}/@End`);
+  if (daysBetween(from, to) > MAX_RANGE_DAYS) throw bad('GW_BAD_DATES', `Start–End covers more than ${MAX_RANGE_DAYS} days`, `${tag}/@End`);
+  const weekdays = readWeekdays(node, tag);
+  return { from, to, ...(weekdays ? { weekdays } : {}) };
+}
+
+function readWeekdays(node: XNode | undefined, tag: string): Weekday[] | undefined {
+  let any = false;
+  const days: Weekday[] = [];
+  for (const [day, names] of OTA_WEEKDAYS) {
+    for (const n of names) {
+      const v = at(node, n);
+      if (v === undefined) continue;
+      any = true;
+      if (v === 'true' || v === '1') days.push(day);
+      else if (v !== 'false' && v !== '0') throw bad('GW_BAD_INPUT', `${n}='${v}' is not a boolean`, `${tag}/@${n}`);
+    }
+  }
+  return any ? days : undefined;
+}
+
+function int(v: string | undefined, what: string, tag: string, min = 0): number {
+  if (v === undefined || !/^-?\d{1,9}$/.test(v)) throw bad('GW_BAD_INPUT', `${what} '${v ?? ''}' is not a whole number`, tag);
+  const n = Number(v);
+  if (n < min) throw bad('GW_BAD_INPUT', `${what} ${n} is below ${min}`, tag);
+  return n;
+}
+
+/** `FullPatternLOS` (position n = may a stay of n nights start here) as min/max LOS; gaps cannot be kept. */
+function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | 'maxLos' | 'closedToArrival'> {
+  if (!/^[YN]{1,32}$/.test(p)) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' must be Y/N letters`, tag);
+  const first = p.indexOf('Y');
+  if (first < 0) return { closedToArrival: true };
+  const last = p.lastIndexOf('Y');
+  if (p.slice(first, last + 1).includes('N')) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' allows stay lengths with gaps, which the hub keeps only as a min and max length of stay`, tag);
+  // A pattern ending in Y leaves longer stays open.
+  return { minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
+}
+
+/** Reads `OTA_HotelAvailNotifRQ` records. */
+export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelAvailNotifRQ'): Promise<AriRecord[]> {
+  const group = kid(root, 'AvailStatusMessages');
+  const hotelCode = at(group, 'HotelCode');
+  const list = kids(group, 'AvailStatusMessage');
+  const out: AriRecord[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const rec = list[i];
+    const tag = `/${rootName}/AvailStatusMessages/AvailStatusMessage[${i + 1}]`;
+    const r: AriRecord = { recordId: recordId(rec, i), tag, commands: [], notes: [] };
+    out.push(r);
+    try {
+      const sac = kid(rec, 'StatusApplicationControl');
+      const sacTag = `${tag}/StatusApplicationControl`;
+      const span = readSpan(sac, sacTag);
+      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
+      const rpc = at(sac, 'RatePlanCode');
+      let productId: string;
+      if (inv !== undefined || rpc === undefined) productId = (await resolver.room(hotelCode, inv, `${sacTag}/@InvTypeCode`)).productId;
+      else {
+        const plans = await resolver.ratePlans(hotelCode, undefined, rpc, `${sacTag}/@RatePlanCode`);
+        if (new Set(plans.map((p) => p.productId)).size > 1) throw bad('GW_BAD_INPUT', `RatePlanCode '${rpc}' spans several room types; give InvTypeCode`, `${sacTag}/@InvTypeCode`);
+        productId = plans[0].productId;
+      }
+      if (rpc !== undefined) r.notes.push(`restrictions for RatePlanCode ${rpc} are kept per room type (${productId})`);
+      const u: InventoryUpdate = { productId, ...span };
+      const type = at(rec, 'BookingLimitMessageType');
+      const limit = at(rec, 'BookingLimit');
+      if (limit !== undefined || type !== undefined) {
+        if (type === 'AdjustLimit') u.adjust = int(limit, 'BookingLimit', `${tag}/@BookingLimit`, -1_000_000);
+        else if (type === undefined || type === 'SetLimit') u.available = int(limit, 'BookingLimit', `${tag}/@BookingLimit`);
+        else throw bad('GW_BAD_INPUT', `BookingLimitMessageType '${type}' is not supported (SetLimit, AdjustLimit)`, `${tag}/@BookingLimitMessageType`);
+      }
+      const rs = kid(rec, 'RestrictionStatus');
+      if (rs) {
+        const status = at(rs, 'Status');
+        const restriction = at(rs, 'Restriction') ?? 'Master';
+        if (status !== 'Open' && status !== 'Close') throw bad('GW_BAD_INPUT', `RestrictionStatus Status '${status ?? ''}' must be Open or Close`, `${tag}/RestrictionStatus/@Status`);
+        const closed = status === 'Close';
+        if (restriction === 'Master') u.stopSell = closed;
+        else if (restriction === 'Arrival') u.closedToArrival = closed;
+        else if (restriction === 'Departure') u.closedToDeparture = closed;
+        else throw bad('GW_BAD_INPUT', `Restriction '${restriction}' is not supported (Master, Arrival, Departure)`, `${tag}/RestrictionStatus/@Restriction`);
+      }
+      const loss = kids(kid(rec, 'LengthsOfStay'), 'LengthOfStay');
+      for (let j = 0; j < loss.length; j++) {
+        const l = loss[j];
+        const ltag = `${tag}/LengthsOfStay/LengthOfStay[${j + 1}]`;
+        const type = at(l, 'MinMaxMessageType');
+        const unit = at(l, 'TimeUnit') ?? 'Day';
+        if (unit !== 'Day') throw bad('GW_BAD_INPUT', `TimeUnit '${unit}' is not supported (Day)`, `${ltag}/@TimeUnit`);
+        if (type === 'FullPatternLOS') {
+          Object.assign(u, readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', `${ltag}/LOS_Pattern/@FullPatternLOS`));
+          continue;
+        }
+        const t = int(at(l, 'Time'), 'Time', `${ltag}/@Time`);
+        // 0 lifts the limit (SiteMinder and Booking.com convention); the hub keeps LOS up to 999 nights.
+        const v = t === 0 ? null : Math.min(t, 999);
+        if (type === 'SetMinLOS' || type === 'SetForwardMinStay' || type === 'SetMinLOS_ThroughArrival') u.minLos = v;
+        else if (type === 'SetMaxLOS' || type === 'SetForwardMaxStay' || type === 'SetMaxLOS_ThroughArrival') u.maxLos = v;
+        else throw bad('GW_BAD_INPUT', `MinMaxMessageType '${type ?? ''}' is not supported`, `${ltag}/@MinMaxMessageType`);
+      }
+      if (u.minLos != null && u.maxLos != null && u.minLos > u.maxLos) throw bad('GW_BAD_INPUT', `MinLOS ${u.minLos} is above MaxLOS ${u.maxLos}`, `${tag}/LengthsOfStay`);
+      if (Object.keys(u).length === Object.keys(span).length + 1) throw bad('GW_BAD_INPUT', 'The record changes nothing (no BookingLimit, RestrictionStatus or LengthsOfStay)', tag);
+      r.commands.push({ kind: 'inventory', update: u });
+    } catch (e) {
+      r.error = asGw(e);
+    }
+  }
+  return out;
+}
+
+const AMOUNT = /^\d{1,10}(\.\d{1,4})?$/;
+
+function amount(v: string | undefined, what: string, tag: string): string {
+  if (v === undefined || !AMOUNT.test(v)) throw bad('GW_BAD_INPUT', `${what} '${v ?? ''}' is not an amount`, tag);
+  // A zero price is a loading mistake far more often than a free room (RateGain rejects it too).
+  if (Number(v) <= 0) throw bad('GW_BAD_INPUT', `${what} must be above zero`, tag);
+  return v;
+}
+
+/** Reads `OTA_HotelRateAmountNotifRQ` records. */
+export async function readRateAmountNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelRateAmountNotifRQ'): Promise<AriRecord[]> {
+  const group = kid(root, 'RateAmountMessages');
+  const hotelCode = at(group, 'HotelCode');
+  const list = kids(group, 'RateAmountMessage');
+  const out: AriRecord[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const rec = list[i];
+    const tag = `/${rootName}/RateAmountMessages/RateAmountMessage[${i + 1}]`;
+    const r: AriRecord = { recordId: at(rec, 'LocatorID') ?? String(i + 1), tag, commands: [], notes: [] };
+    out.push(r);
+    try {
+      const sac = kid(rec, 'StatusApplicationControl');
+      const sacTag = `${tag}/StatusApplicationControl`;
+      const rpc = at(sac, 'RatePlanCode');
+      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
+      if (rpc === undefined) throw bad('GW_BAD_INPUT', 'RatePlanCode is missing', `${sacTag}/@RatePlanCode`);
+      const plans = await resolver.ratePlans(hotelCode, inv, rpc, `${sacTag}/@${inv === undefined ? 'RatePlanCode' : 'InvTypeCode'}`);
+      const rates = kids(kid(rec, 'Rates'), 'Rate');
+      if (rates.length === 0) throw bad('GW_BAD_INPUT', 'Rates/Rate is missing', `${tag}/Rates`);
+      for (let j = 0; j < rates.length; j++) {
+        const rate = rates[j];
+        const rtag = `${tag}/Rates/Rate[${j + 1}]`;
+        const span = at(rate, 'Start') ? readSpan(rate, rtag) : readSpan(sac, sacTag);
+        if (!at(rate, 'Start')) {
+          const wd = readWeekdays(rate, rtag);
+          if (wd) span.weekdays = span.weekdays ? span.weekdays.filter((d) => wd.includes(d)) : wd;
+        }
+        const unit = at(rate, 'RateTimeUnit') ?? 'Day';
+        if (unit !== 'Day') throw bad('GW_BAD_INPUT', `RateTimeUnit '${unit}' is not supported (Day)`, `${rtag}/@RateTimeUnit`);
+        const amounts: Record<string, string> = {};
+        let currency = at(rate, 'CurrencyCode');
+        const base = kids(kid(rate, 'BaseByGuestAmts'), 'BaseByGuestAmt');
+        for (let k = 0; k < base.length; k++) {
+          const b = base[k];
+          const btag = `${rtag}/BaseByGuestAmts/BaseByGuestAmt[${k + 1}]`;
+          const after = at(b, 'AmountAfterTax');
+          const v = amount(after ?? at(b, 'AmountBeforeTax'), after ? 'AmountAfterTax' : 'AmountBeforeTax', `${btag}/@${after ? 'AmountAfterTax' : 'AmountBeforeTax'}`);
+          if (!after) r.notes.push(`${btag}: AmountBeforeTax taken as the price`);
+          // Without NumberOfGuests the amount is the price of the room (the occupancy of one unit).
+          const g = at(b, 'NumberOfGuests') ?? '1';
+          int(g, 'NumberOfGuests', `${btag}/@NumberOfGuests`, 1);
+          if (amounts[String(Number(g))] !== undefined) throw bad('GW_BAD_INPUT', `NumberOfGuests ${g} is priced twice`, `${btag}/@NumberOfGuests`);
+          amounts[String(Number(g))] = v;
+          const c = at(b, 'CurrencyCode');
+          if (c && currency && c !== currency) throw bad('GW_BAD_INPUT', `CurrencyCode ${c} differs from ${currency}`, `${btag}/@CurrencyCode`);
+          currency ??= c;
+        }
+        let extraAdult: string | null | undefined;
+        let extraChild: string | null | undefined;
+        const adds = kids(kid(rate, 'AdditionalGuestAmounts'), 'AdditionalGuestAmount');
+        for (let k = 0; k < adds.length; k++) {
+          const a = adds[k];
+          const atag = `${rtag}/AdditionalGuestAmounts/AdditionalGuestAmount[${k + 1}]`;
+          const v = amount(at(a, 'Amount') ?? at(a, 'AmountAfterTax') ?? at(a, 'AmountBeforeTax'), 'Amount', `${atag}/@Amount`);
+          // AgeQualifyingCode (OTA AQC): 10 adult, 8 child, 7 infant.
+          const aqc = at(a, 'AgeQualifyingCode') ?? '10';
+          if (aqc === '10') extraAdult = v;
+          else if (aqc === '8' || aqc === '7') extraChild = v;
+          else throw bad('GW_BAD_INPUT', `AgeQualifyingCode '${aqc}' is not supported (10 adult, 8 child)`, `${atag}/@AgeQualifyingCode`);
+        }
+        if (Object.keys(amounts).length === 0 && extraAdult === undefined && extraChild === undefined) throw bad('GW_BAD_INPUT', 'The rate has no amount', rtag);
+        if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw bad('GW_BAD_INPUT', `CurrencyCode '${currency}' is not an ISO 4217 code`, `${rtag}/@CurrencyCode`);
+        for (const p of plans) {
+          const u: RateUpdate = { ratePlanId: p.ratePlanId, ...span, amounts };
+          if (currency) u.currency = currency;
+          if (extraAdult !== undefined) u.extraAdult = extraAdult;
+          if (extraChild !== undefined) u.extraChild = extraChild;
+          r.commands.push({ kind: 'rates', update: u });
+        }
+      }
+    } catch (e) {
+      r.error = asGw(e);
+    }
+  }
+  return out;
+}
+
+/** Reads `OTA_HotelInvCountNotifRQ` records: CountType 2 (available) or 1 / ActionType Allocation (allotment). */
+export async function readInvCountNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelInvCountNotifRQ'): Promise<AriRecord[]> {
+  const group = kid(root, 'Inventories');
+  const hotelCode = at(group, 'HotelCode');
+  const list = kids(group, 'Inventory');
+  const out: AriRecord[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const rec = list[i];
+    const tag = `/${rootName}/Inventories/Inventory[${i + 1}]`;
+    const r: AriRecord = { recordId: recordId(rec, i), tag, commands: [], notes: [] };
+    out.push(r);
+    try {
+      const sac = kid(rec, 'StatusApplicationControl');
+      const sacTag = `${tag}/StatusApplicationControl`;
+      const span = readSpan(sac, sacTag);
+      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
+      const rpc = at(sac, 'RatePlanCode');
+      const productId = inv !== undefined || rpc === undefined
+        ? (await resolver.room(hotelCode, inv, `${sacTag}/@InvTypeCode`)).productId
+        : (await resolver.ratePlans(hotelCode, undefined, rpc, `${sacTag}/@RatePlanCode`))[0].productId;
+      if (rpc !== undefined) r.notes.push(`the allotment of RatePlanCode ${rpc} is kept per room type (${productId})`);
+      const counts = kids(kid(rec, 'InvCounts'), 'InvCount');
+      if (counts.length === 0) throw bad('GW_BAD_INPUT', 'InvCounts/InvCount is missing', `${tag}/InvCounts`);
+      const u: InventoryUpdate = { productId, ...span };
+      for (let j = 0; j < counts.length; j++) {
+        const c = counts[j];
+        const ctag = `${tag}/InvCounts/InvCount[${j + 1}]`;
+        const n = int(at(c, 'Count'), 'Count', `${ctag}/@Count`);
+        const type = at(c, 'CountType');
+        // OTA INV count types: 1 physical rooms, 2 definite availability.
+        if (at(c, 'ActionType') === 'Allocation' || type === '1') u.allotment = n;
+        else if (type === '2' || type === undefined) u.available = n;
+        else throw bad('GW_BAD_INPUT', `CountType '${type}' is not supported (1 physical, 2 available)`, `${ctag}/@CountType`);
+      }
+      if (u.allotment !== undefined && u.available !== undefined) throw bad('GW_BAD_INPUT', 'Give either the allotment or the availability, not both', `${tag}/InvCounts`);
+      r.commands.push({ kind: 'inventory', update: u });
+    } catch (e) {
+      r.error = asGw(e);
+    }
+  }
+  return out;
+}
+
+function asGw(e: unknown): GatewayError {
+  if (e instanceof GatewayError) return e;
+  return new GatewayError('GW_INTERNAL', 'Internal error', { cause: e });
+}
+

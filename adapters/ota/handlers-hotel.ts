@@ -1,0 +1,215 @@
+/**
+ * Shopping and booking messages from channels and GDSs: OTA_HotelAvailRQ, OTA_HotelResRQ (Initiate = hold,
+ * Commit = confirm), OTA_HotelResNotifRQ (Commit / Modify / Cancel, idempotent on the channel's reservation
+ * id), OTA_CancelRQ and OTA_ReadRQ. Each reads into a canonical call and renders the canonical answer.
+ */
+import crypto from 'node:crypto';
+import type { Booking, Offer } from '../../core/model';
+import { GatewayError, isGatewayError } from '../../core/errors';
+import { addDays, datePart, isIsoDate } from './dates';
+import { guestTotal, hotelReservationEl, readGuests, readRoomStays, reservationIds } from './hotel-res';
+import type { MessageHandler, HandlerInput } from './handler';
+import { at, el, kid, kids, path, text, textEl } from './xml';
+
+function bad(message: string, tag: string, code: 'GW_BAD_INPUT' | 'GW_BAD_DATES' = 'GW_BAD_INPUT'): GatewayError {
+  return new GatewayError(code, message, { violations: [{ code, message, path: tag }] });
+}
+
+/** At most this many hotels per availability request: one shopping call must stay one quick answer. */
+const MAX_HOTELS = 20;
+
+async function roomStayOf(o: Offer, q: { start: string; end: string; guests: number; quantity: number }, inp: HandlerInput): Promise<string | undefined> {
+  const codes = await inp.resolver.codesOfProduct(o.product.id);
+  if (!codes) return undefined;
+  const plans: string[] = [];
+  const rates: string[] = [];
+  for (const pr of o.ratePlans) {
+    const rc = await inp.resolver.codesOfRatePlan(o.product.id, pr.ratePlan.id);
+    if (!rc) continue;
+    plans.push(el('RatePlan', { RatePlanCode: rc.ratePlanCode, RatePlanName: pr.ratePlan.name.slice(0, 64) }));
+    rates.push(el('RoomRate', { RoomTypeCode: codes.invTypeCode, RatePlanCode: rc.ratePlanCode, NumberOfUnits: q.quantity },
+      el('Rates', null, ...pr.daily.map((d) => el('Rate', { EffectiveDate: d.day, ExpireDate: addDays(d.day, 1), RateTimeUnit: 'Day', UnitMultiplier: 1 },
+        el('Base', { AmountAfterTax: d.amount, CurrencyCode: pr.total.currency })))),
+      el('Total', { AmountAfterTax: pr.total.amount, CurrencyCode: pr.total.currency })));
+  }
+  if (plans.length === 0) return undefined;
+  return el('RoomStay', null,
+    el('RoomTypes', null, el('RoomType', { RoomTypeCode: codes.invTypeCode, NumberOfUnits: o.available }, textEl('RoomDescription', { Name: o.product.name.slice(0, 64) }, null))),
+    el('RatePlans', null, ...plans),
+    el('RoomRates', null, ...rates),
+    el('GuestCounts', null, el('GuestCount', { AgeQualifyingCode: '10', Count: q.guests * q.quantity })),
+    el('TimeSpan', { Start: q.start, End: q.end }),
+    el('BasicPropertyInfo', { HotelCode: codes.hotelCode }),
+  );
+}
+
+export const hotelAvail: MessageHandler = async (inp) => {
+  const seg = kid(kid(inp.root, 'AvailRequestSegments'), 'AvailRequestSegment');
+  const tag = '/OTA_HotelAvailRQ/AvailRequestSegments/AvailRequestSegment';
+  if (!seg) throw bad('AvailRequestSegment is missing', tag);
+  const sdr = kid(seg, 'StayDateRange');
+  const start = datePart(at(sdr, 'Start'));
+  let end = datePart(at(sdr, 'End'));
+  if (!isIsoDate(start)) throw bad(`StayDateRange Start '${start ?? ''}' is not a date`, `${tag}/StayDateRange/@Start`, start ? 'GW_BAD_DATES' : 'GW_BAD_INPUT');
+  const nights = at(sdr, 'Duration');
+  if (!end && nights && /^P(\d{1,3})[DN]$/.test(nights)) end = addDays(start, Number(/\d+/.exec(nights)![0]));
+  end ??= addDays(start, 1);
+  if (!isIsoDate(end)) throw bad(`StayDateRange End '${end}' is not a date`, `${tag}/StayDateRange/@End`, 'GW_BAD_DATES');
+  const cand = kid(kid(seg, 'RoomStayCandidates'), 'RoomStayCandidate');
+  const qRaw = at(cand, 'Quantity') ?? '1';
+  if (!/^\d{1,3}$/.test(qRaw) || Number(qRaw) < 1) throw bad(`RoomStayCandidate Quantity '${qRaw}' is not a positive number`, `${tag}/RoomStayCandidates/RoomStayCandidate/@Quantity`);
+  const quantity = Number(qRaw);
+  const guests = Math.max(1, Math.ceil((guestTotal(kid(cand, 'GuestCounts'), `${tag}/RoomStayCandidates/RoomStayCandidate/GuestCounts`) ?? quantity) / quantity));
+  const refs = kids(kid(seg, 'HotelSearchCriteria'), 'Criterion').flatMap((c) => kids(c, 'HotelRef'));
+  if (refs.length > MAX_HOTELS) throw bad(`At most ${MAX_HOTELS} HotelRef per request`, `${tag}/HotelSearchCriteria`);
+  const queries: { providerId?: string; city?: string }[] = [];
+  for (let i = 0; i < refs.length; i++) {
+    const code = at(refs[i], 'HotelCode');
+    const city = at(refs[i], 'HotelCityCode');
+    if (code !== undefined) queries.push({ providerId: await inp.resolver.provider(code, `${tag}/HotelSearchCriteria/Criterion/HotelRef[${i + 1}]/@HotelCode`) });
+    else if (city !== undefined) queries.push({ city });
+  }
+  if (queries.length === 0) throw bad('HotelRef with HotelCode or HotelCityCode is missing', `${tag}/HotelSearchCriteria`);
+  const q = { start, end, guests, quantity };
+  const stays: string[] = [];
+  for (const sub of queries) {
+    const offers = await inp.gateway.search(inp.ctx, { kind: 'hotel', ...sub, start, end, guests, quantity });
+    for (const o of offers) {
+      const s = await roomStayOf(o, q, inp);
+      if (s) stays.push(s);
+    }
+  }
+  if (stays.length === 0) return { body: '', warnings: [{ code: 'GW_SOLD_OUT', message: 'No room is available for this stay' }] };
+  return { body: el('RoomStays', null, ...stays) };
+};
+
+function firstReservation(inp: HandlerInput): { hr: import('./xml').XNode; tag: string } {
+  const list = kids(kid(inp.root, 'HotelReservations'), 'HotelReservation');
+  const tag = `/${inp.rq}/HotelReservations/HotelReservation`;
+  if (list.length === 0) throw bad('HotelReservations/HotelReservation is missing', tag);
+  if (list.length > 1) throw bad('Send one HotelReservation per message', `${tag}[2]`);
+  return { hr: list[0], tag };
+}
+
+async function reservationsRs(b: Booking, inp: HandlerInput, resStatus?: string): Promise<string> {
+  return el('HotelReservations', null, await hotelReservationEl(b, inp.resolver, { resStatus }));
+}
+
+const responseType = (b: Booking) => (b.status === 'held' ? 'Pending' : b.status === 'confirmed' ? 'Committed' : 'Cancelled');
+
+/** A key that makes a retransmitted message replay the first answer, or none when the sender gave no ids. */
+function key(...parts: (string | undefined)[]): string | null {
+  if (parts.some((p) => p === undefined)) return null;
+  return ['ota', ...parts].join(':').slice(0, 200);
+}
+
+export const hotelRes: MessageHandler = async (inp) => {
+  const status = at(inp.root, 'ResStatus') ?? 'Commit';
+  if (!['Initiate', 'Commit', 'Book', 'Hold'].includes(status)) throw bad(`ResStatus '${status}' is not supported (Initiate, Commit)`, `/${inp.rq}/@ResStatus`);
+  const { hr, tag } = firstReservation(inp);
+  const ids = reservationIds(hr, inp.root);
+  let b: Booking;
+  if ((status === 'Commit' || status === 'Book') && ids.locator && kids(kid(hr, 'RoomStays'), 'RoomStay').length === 0) {
+    b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', ids.locator) }, ids.locator);
+  } else {
+    const items = await readRoomStays(hr, inp.resolver, tag);
+    const { travellers, contact } = readGuests(hr);
+    const hold = status === 'Initiate' || status === 'Hold';
+    b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('res', status, ids.externalRef ?? inp.h.echoToken) }, {
+      items, travellers, contact, hold, externalRef: ids.externalRef ?? null, channel: `ota:${inp.partnerId}`,
+    });
+  }
+  return { body: await reservationsRs(b, inp), locator: b.locator, attrs: { ResResponseType: responseType(b) } };
+};
+
+async function byReference(inp: HandlerInput, id: string): Promise<Booking | null> {
+  if (/^[A-Z0-9]{6}$/.test(id)) {
+    try {
+      return await inp.gateway.retrieve(inp.ctx, id);
+    } catch (e) {
+      if (!isGatewayError(e) || (e.code !== 'GW_UNKNOWN_BOOKING' && e.code !== 'GW_NOT_FOUND' && e.code !== 'GW_FORBIDDEN')) throw e;
+    }
+  }
+  return inp.gateway.findByExternalRef(inp.ctx, id);
+}
+
+function hash(v: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
+}
+
+export const hotelResNotif: MessageHandler = async (inp) => {
+  const { hr, tag } = firstReservation(inp);
+  const status = at(hr, 'ResStatus') ?? at(inp.root, 'ResStatus') ?? 'Commit';
+  const ids = reservationIds(hr, inp.root);
+  if (!ids.externalRef) throw bad('The channel reservation id (UniqueID Type 14 or HotelReservationID ResID_Type 14) is missing', `${tag}/UniqueID`);
+  const ext = ids.externalRef;
+  const existing = await inp.gateway.findByExternalRef(inp.ctx, ext);
+  let b: Booking;
+  if (status === 'Commit' || status === 'Book') {
+    if (existing) b = existing; // a repeated push of the same reservation: answer it again, book nothing
+    else {
+      const items = await readRoomStays(hr, inp.resolver, tag);
+      const { travellers, contact } = readGuests(hr);
+      try {
+        b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'commit') }, { items, travellers, contact, hold: false, externalRef: ext, channel: `ota:${inp.partnerId}` });
+      } catch (e) {
+        const again = isGatewayError(e) && e.code === 'GW_DUPLICATE' ? await inp.gateway.findByExternalRef(inp.ctx, ext) : null;
+        if (!again) throw e;
+        b = again;
+      }
+    }
+  } else if (status === 'Modify') {
+    if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to modify`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
+    const items = await readRoomStays(hr, inp.resolver, tag);
+    b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'modify', inp.h.echoToken ?? hash(items)) }, existing.locator, { items });
+  } else if (status === 'Cancel') {
+    if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to cancel`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
+    b = existing.status === 'cancelled' ? existing : await inp.gateway.cancel(inp.ctx, existing.locator);
+  } else throw bad(`ResStatus '${status}' is not supported (Commit, Modify, Cancel)`, `${tag}/@ResStatus`);
+  return { body: await reservationsRs(b, inp), locator: b.locator, attrs: { ResResponseType: status === 'Modify' ? 'Modified' : responseType(b) } };
+};
+
+export const cancel: MessageHandler = async (inp) => {
+  const u = kids(inp.root, 'UniqueID')[0];
+  const id = at(u, 'ID');
+  if (!id) throw bad('UniqueID@ID is missing', '/OTA_CancelRQ/UniqueID/@ID');
+  const found = await byReference(inp, id);
+  if (!found) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking ${id}`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `no booking ${id}`, path: '/OTA_CancelRQ/UniqueID/@ID' }] });
+  const type = at(inp.root, 'CancelType') ?? 'Commit';
+  if (type !== 'Initiate' && type !== 'Commit' && type !== 'Cancel') throw bad(`CancelType '${type}' is not supported (Initiate, Commit)`, '/OTA_CancelRQ/@CancelType');
+  // Initiate asks what a cancellation would do: nothing changes until Commit.
+  const b = type === 'Initiate' ? found : await inp.gateway.cancel(inp.ctx, found.locator);
+  const body = el('UniqueID', { Type: at(u, 'Type') ?? '14', ID: id }) + el('CancelInfoRS', null, el('UniqueID', { Type: '10', ID: b.locator }));
+  return { body, locator: b.locator, attrs: { Status: type === 'Initiate' ? 'Pending' : 'Cancelled' } };
+};
+
+export const read: MessageHandler = async (inp) => {
+  const rr = kid(inp.root, 'ReadRequests');
+  const found: Booking[] = [];
+  for (const r of kids(rr, 'ReadRequest')) {
+    const id = at(kid(r, 'UniqueID'), 'ID');
+    if (!id) continue;
+    const b = await byReference(inp, id);
+    if (b) found.push(b);
+  }
+  const hrr = kid(rr, 'HotelReadRequest');
+  if (hrr) {
+    const surname = text(path(hrr, 'Verification', 'PersonName', 'Surname')).trim().toUpperCase();
+    const sc = kid(hrr, 'SelectionCriteria');
+    const from = datePart(at(sc, 'Start'));
+    const to = datePart(at(sc, 'End'));
+    if (!surname && !from) throw bad('HotelReadRequest needs Verification/PersonName/Surname or SelectionCriteria Start', '/OTA_ReadRQ/ReadRequests/HotelReadRequest');
+    const list = await inp.gateway.listBookings(inp.ctx, { limit: 500 });
+    for (const b of list) {
+      if (surname && !b.travellers.some((t) => t.surname.toUpperCase() === surname)) continue;
+      const arrival = b.items.reduce((m, i) => (i.start < m ? i.start : m), b.items[0]?.start ?? '');
+      if (from && arrival < from) continue;
+      if (to && arrival > to) continue;
+      if (!found.some((f) => f.locator === b.locator)) found.push(b);
+    }
+  }
+  if (found.length === 0) throw new GatewayError('GW_UNKNOWN_BOOKING', 'No reservation matches the request', { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: 'no match', path: '/OTA_ReadRQ/ReadRequests' }] });
+  const rsv: string[] = [];
+  for (const b of found.slice(0, 50)) rsv.push(await hotelReservationEl(b, inp.resolver));
+  return { body: el('ReservationsList', null, ...rsv), locator: found.length === 1 ? found[0].locator : undefined };
+};
