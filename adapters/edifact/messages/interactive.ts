@@ -174,16 +174,6 @@ export function parseResreq(segments: Segment[], ctx: TranslateContext): { comma
   return { command: { message: 'RESREQ', action, locator, externalRef, items, travellers }, findings: f };
 }
 
-function header(type: 'AVLRSP' | 'RESRSP', messageRef: string, envelope: 'UNH' | 'UIH'): Segment {
-  return seg(envelope, ...(envelope === 'UNH' ? [messageRef, [type, 'D', '21A', 'UN']] : [[type, 'D', '21A', 'UN'], messageRef]));
-}
-
-function trailer(out: Segment[], messageRef: string, envelope: 'UNH' | 'UIH'): Segment[] {
-  const n = String(out.length + 1);
-  out.push(envelope === 'UNH' ? seg('UNT', n, messageRef) : seg('UIT', messageRef, n));
-  return out.map((s, i) => ({ ...s, position: i + 1 }));
-}
-
 /** The ERI + IFT pair reporting a coded error. */
 export function errorSegments(code: ErrorCode, message: string): Segment[] {
   const spec = ERRORS[code] ?? ERRORS.GW_INTERNAL;
@@ -193,20 +183,10 @@ export function errorSegments(code: ErrorCode, message: string): Segment[] {
   ];
 }
 
-/** Options of the response renderers. */
-export interface RenderOptions {
-  messageRef: string;
-  /** `UIH` inside UIB interactive interchanges, `UNH` inside UNB batch interchanges. */
-  envelope: 'UNH' | 'UIH';
-}
-
-/** Renders the offers (or an error) as an AVLRSP message. */
-export function renderAvlrsp(result: { offers: Offer[] } | { error: { code: ErrorCode; message: string } }, o: RenderOptions): Segment[] {
-  const out: Segment[] = [header('AVLRSP', o.messageRef, o.envelope)];
-  if ('error' in result) {
-    out.push(...errorSegments(result.error.code, result.error.message));
-    return trailer(out, o.messageRef, o.envelope);
-  }
+/** Renders the offers (or an error) as the body of an AVLRSP message (the envelope adds UIH/UIT or UNH/UNT). */
+export function renderAvlrsp(result: { offers: Offer[] } | { error: { code: ErrorCode; message: string } }): Segment[] {
+  const out: Segment[] = [];
+  if ('error' in result) return errorSegments(result.error.code, result.error.message);
   out.push(seg('NUN', String(result.offers.length)));
   for (const of of result.offers) {
     const p = of.product;
@@ -221,21 +201,20 @@ export function renderAvlrsp(result: { offers: Offer[] } | { error: { code: Erro
       out.push(seg('RUL', rp.ratePlan.refundable ? 'RFD' : 'NRF'));
     }
   }
-  return trailer(out, o.messageRef, o.envelope);
+  return out;
 }
 
-/** Renders a booking (or an error) as a RESRSP message. */
+/** Renders a booking (or an error) as the body of a RESRSP message. */
 export function renderResrsp(
   action: ReservationAction | null,
   result: { booking: Booking; products: Map<string, { providerId: string; code: string; city: string | null; origin?: string | null; destination?: string | null }>; ratePlanCodes: Map<string, string> } | { error: { code: ErrorCode; message: string }; locator?: string | null },
-  o: RenderOptions,
 ): Segment[] {
-  const out: Segment[] = [header('RESRSP', o.messageRef, o.envelope)];
+  const out: Segment[] = [];
   if (action) out.push(seg('MSD', CODES.actionOut[action]));
   if ('error' in result) {
     if (result.locator) out.push(seg('RCI', [CODES.hubCompany, result.locator]));
     out.push(...errorSegments(result.error.code, result.error.message));
-    return trailer(out, o.messageRef, o.envelope);
+    return out;
   }
   const b = result.booking;
   const status = CODES.bookingStatusOut[b.status];
@@ -252,7 +231,7 @@ export function renderResrsp(
     out.push(seg('RPI', String(it.quantity), status));
     out.push(seg('TFF', [it.price.amount, it.price.currency]));
   }
-  return trailer(out, o.messageRef, o.envelope);
+  return out;
 }
 
 /** What a partner reads from an AVLRSP or RESRSP (used by `maqam translate` and the tests). */
@@ -280,7 +259,8 @@ export function parseResponse(type: 'AVLRSP' | 'RESRSP', segments: Segment[], ct
     switch (s.tag) {
       case 'ERI': r.errors.push({ code0085: val(s, 0), code: '', text: '' }); break;
       case 'IFT':
-        if (val(s, 0) === CODES.eri.textQualifier && r.errors.length) Object.assign(r.errors[r.errors.length - 1], { code: val(s, 1), text: val(s, 2) });
+        // UNOA answers write GW_SOLD_OUT as GW-SOLD-OUT (no `_` in level A).
+        if (val(s, 0) === CODES.eri.textQualifier && r.errors.length) Object.assign(r.errors[r.errors.length - 1], { code: val(s, 1).replace(/-/g, '_'), text: val(s, 2) });
         else if (val(s, 0) === 'AAI' && offer) offer.name = val(s, 1);
         break;
       case 'PRD':

@@ -243,13 +243,16 @@ function dateTime(date: IsoDate, time: string | null | undefined): [string, stri
   return time ? [toYymmdd(date) + time.replace(':', ''), '201'] : [toYymmdd(date), '101'];
 }
 
+/** The UNH S009 of the PAXLST the hub sends. */
+export const PAXLST_ID = Object.freeze({ type: 'PAXLST', version: 'D', release: '05B', agency: 'UN', association: 'IATA' });
+
 /**
- * Renders a canonical manifest as a PAXLST message (UNH…UNT, D:05B, IATA association) for an authority.
- * Dates are written YYMMDD as the IATA/WCO guidelines require; readers resolve them with the pivot above.
+ * Renders a canonical manifest as the body of a PAXLST message (BGM … CNT; the serializer adds UNH/UNT
+ * with `PAXLST_ID`) for an authority. Dates are written YYMMDD as the IATA/WCO guidelines require;
+ * readers resolve them with the pivot above.
  */
-export function renderPaxlst(m: Manifest, messageRef: string): Segment[] {
+export function renderPaxlst(m: Manifest): Segment[] {
   const out: Segment[] = [];
-  out.push(seg('UNH', messageRef, ['PAXLST', 'D', '05B', 'UN', 'IATA'], m.reference ?? undefined));
   out.push(seg('BGM', P.documentNameOut[m.kind]));
   if (m.reference) out.push(seg('RFF', [P.transactionReference, m.reference]));
   if (m.reportingParty?.name || m.reportingParty?.phone) {
@@ -282,6 +285,5 @@ export function renderPaxlst(m: Manifest, messageRef: string): Segment[] {
     }
   }
   out.push(seg('CNT', [P.controlTotal[m.kind], String(m.travellers.length)]));
-  out.push(seg('UNT', String(out.length + 1), messageRef));
-  return out.map((s, i) => ({ ...s, position: i + 1 }));
+  return out;
 }

@@ -182,11 +182,14 @@ export function applyDocs(t: Traveller, s: Segment, ref: IsoDate, f: Findings): 
   (t.documents ??= []).push(doc);
 }
 
-/** Renders bookings as a PNRGOV message body (used to generate test traffic; the hub never sends PNRGOV). */
-export function renderPnrgov(bookings: AirBooking[], messageRef: string, flight: FlightSegment): Segment[] {
+/** The UNH S009 of a PNRGOV message. */
+export const PNRGOV_ID = Object.freeze({ type: 'PNRGOV', version: '11', release: '1', agency: 'IA' });
+
+/** Renders bookings as a PNRGOV message body (MSG … ; generates test traffic: the hub never sends PNRGOV). */
+export function renderPnrgov(bookings: AirBooking[], flight: FlightSegment): Segment[] {
   const ddmmyy = (d: IsoDate) => d.slice(8, 10) + d.slice(5, 7) + d.slice(2, 4);
   const tvl = (x: FlightSegment) => seg('TVL', [ddmmyy(x.departureDate), (x.departureTime ?? '').replace(':', ''), x.arrivalDate ? ddmmyy(x.arrivalDate) : '', (x.arrivalTime ?? '').replace(':', '')], x.origin, x.destination, x.carrier, [x.flightNumber, x.bookingClass ?? '']);
-  const out: Segment[] = [seg('UNH', messageRef, ['PNRGOV', '11', '1', 'IA']), seg('MSG', ['', '22']), seg('ORG', flight.carrier), tvl(flight), seg('EQN', String(bookings.length))];
+  const out: Segment[] = [seg('MSG', ['', '22']), seg('ORG', flight.carrier), tvl(flight), seg('EQN', String(bookings.length))];
   for (const b of bookings) {
     out.push(seg('SRC'), seg('RCI', [b.carrier, b.recordLocator]));
     for (const t of b.travellers) out.push(seg('TIF', [t.surname, CODES.travellerTypeOut[t.type ?? 'ADT']], [t.givenName]));
@@ -195,6 +198,5 @@ export function renderPnrgov(bookings: AirBooking[], messageRef: string, flight:
       if (x.status) out.push(seg('RPI', String(b.travellers.length), x.status));
     }
   }
-  out.push(seg('UNT', String(out.length + 1), messageRef));
-  return out.map((s, i) => ({ ...s, position: i + 1 }));
+  return out;
 }

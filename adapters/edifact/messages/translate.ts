@@ -7,7 +7,8 @@ import { parsePaxlst, type TranslateContext } from './paxlst';
 import { parsePnrgov } from './pnrgov';
 import { parseAvlreq, parseResponse, parseResreq } from './interactive';
 import { parseYmd } from './dates';
-import { Findings, type Segment } from './segments';
+import { Findings, type Finding, type Segment } from './segments';
+import type { Finding as EngineFinding, Interchange, Message } from '..';
 
 /** Translates one message; `canonical` lists what it produced (empty when nothing could be). */
 export type MessageTranslator = (segments: Segment[], ctx: TranslateContext) => { canonical: unknown[]; findings: Findings };
@@ -46,3 +47,30 @@ export function referenceDay(interchangeDate: string, now: Date): IsoDate {
   const today = now.toISOString().slice(0, 10);
   return parseYmd(interchangeDate, 'window', today) ?? today;
 }
+
+/** Maps an engine finding (envelope, structure, characters) to the translator's finding form. */
+export function fromEngineFinding(f: EngineFinding, m?: Message): Finding {
+  const position = f.segment ?? (m && f.messageSegment ? m.position + f.messageSegment - 1 : undefined);
+  const out: Finding = { code0085: f.code, message: f.message, severity: f.severity };
+  if (position !== undefined) out.position = position;
+  return out;
+}
+
+/** Translates one message of an interchange (used by translateEdifact and handleEdifact). */
+export function translateMessage(m: Message, ich: Interchange, now: Date): { canonical: unknown[]; findings: Finding[] } {
+  const findings = m.findings.map((f) => fromEngineFinding(f, m));
+  const tr = TRANSLATORS[m.type];
+  if (!tr) {
+    findings.push({ code0085: '17', position: m.position, severity: 'error', message: `Message type ${m.type || '(none)'} is not translated by the hub (known: ${Object.keys(TRANSLATORS).join(', ')})` });
+    return { canonical: [], findings };
+  }
+  try {
+    const r = tr(m.segments, { refDate: referenceDay(ich.date, now) });
+    return { canonical: r.canonical, findings: [...findings, ...r.findings.list] };
+  } catch (e) {
+    // A translator bug must not take the whole interchange down; report it against the message.
+    findings.push({ code0085: '18', position: m.position, severity: 'error', message: `Translation of ${m.type} ${m.ref} failed: ${(e as Error).message}` });
+    return { canonical: [], findings };
+  }
+}
+

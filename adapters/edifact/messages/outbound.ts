@@ -1,0 +1,131 @@
+/**
+ * Envelopes and bytes for what the hub sends: PAXLST manifests to authorities, and the AVLRSP/RESRSP
+ * answers to a partner's request, written with the engine's serializer. An answer goes back in the form
+ * the request came in: a UIB/UIH interactive interchange for UIB, a UNB/UNH batch one for UNB, with the
+ * request's syntax identifier and separators.
+ */
+import type { Manifest } from '../../../core/model';
+import { buildInterchange, charsetFor, encodeString, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
+import { PAXLST_ID, renderPaxlst } from './paxlst';
+
+/** Options for an outgoing PAXLST interchange. */
+export interface PaxlstOptions {
+  sender?: PartyId;
+  recipient: PartyId;
+  /** UNB 0020, unique per recipient (the caller takes it from the partner's outgoing sequence). */
+  controlRef: string;
+  messageRef?: string;
+  prepared?: Date;
+  /** Default UNOA (upper-case Latin): authorities ask for it. Use UNOW or UNOI to send Arabic names. */
+  syntaxId?: string;
+  separators?: Separators;
+  /** IATA PAXLST goes inside a UNG functional group (default true). */
+  group?: boolean;
+}
+
+/** A canonical manifest as a PAXLST interchange (D:05B, IATA association, BGM 745/250, CNT 42/41). */
+export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
+  const sender = o.sender ?? OUR_ID;
+  const syntaxId = o.syntaxId ?? 'UNOA';
+  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: renderPaxlst(m) };
+  const segs = buildInterchange({
+    syntax: { id: syntaxId, version: 4 },
+    sender,
+    recipient: o.recipient,
+    controlRef: o.controlRef,
+    prepared: o.prepared,
+    ...(o.group === false
+      ? { messages: [message] }
+      : { groups: [{ ref: o.controlRef.slice(0, 14), functionalId: 'PAXLST', sender, recipient: o.recipient, messages: [message], agency: 'UN', messageVersion: ['D', '05B'] as [string, string] }] }),
+  });
+  return serializeSegments(segs, { syntaxId, separators: o.separators, una: true });
+}
+
+/**
+ * Makes free text fit the answer's repertoire, so that a core message with `×` or an Arabic name never
+ * makes an UNOA answer unwritable: accents are stripped, UNOA text is upper-cased, `_` (not in level A)
+ * becomes `-` (so `GW_SOLD_OUT` reads `GW-SOLD-OUT`), and what still cannot be written becomes a space.
+ */
+export function fitText(v: string, syntaxId: string): string {
+  const cs = charsetFor(syntaxId);
+  let ok = true;
+  for (let i = 0; i < v.length && ok; i++) {
+    const c = v.charCodeAt(i);
+    ok = cs.allowed ? c < 256 && cs.allowed[c] === 1 : cs.encoding === 'utf8' || c < 0x80;
+  }
+  if (ok) return v;
+  let t = v.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\u00d7/g, 'X');
+  if (cs.allowed && cs.allowed['a'.charCodeAt(0)] !== 1) t = t.toUpperCase();
+  if (cs.allowed && cs.allowed['_'.charCodeAt(0)] !== 1) t = t.replace(/_/g, '-');
+  let out = '';
+  for (const ch of t) {
+    const c = ch.charCodeAt(0);
+    let fits: boolean;
+    if (cs.allowed) fits = ch.length === 1 && c < 256 && cs.allowed[c] === 1;
+    else if (cs.encoding === 'utf8') fits = true;
+    else {
+      try { encodeString(ch, cs.encoding); fits = true; } catch { fits = false; }
+    }
+    out += fits ? ch : ' ';
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
+}
+
+function fitSegments(segs: SegmentData[], syntaxId: string): SegmentData[] {
+  return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map((v) => fitText(v, syntaxId))) }));
+}
+
+/** One response message: its type and body segments. */
+export interface ResponseMessage {
+  type: 'AVLRSP' | 'RESRSP' | string;
+  /** Answers the request message with this reference (echoed as the response's reference). */
+  ref: string;
+  segments: SegmentData[];
+}
+
+/**
+ * The answer interchange to `request`: sender and recipient swapped, same syntax and separators.
+ * Interactive: `UIB` echoes the initiator's dialogue reference S302 and adds `responderRef` as the
+ * responder's control reference; batch: `UNB` carries `responderRef` as 0020.
+ */
+export function responseInterchange(request: Interchange, messages: ResponseMessage[], responderRef: string, prepared = new Date()): Buffer {
+  const syntaxId = request.syntax.id || 'UNOA';
+  const version = request.syntax.version || '4';
+  const una = request.una !== null;
+  const seps = request.separators;
+  if (!request.interactive) {
+    const segs = buildInterchange({
+      syntax: { id: syntaxId, version },
+      sender: request.recipient.id ? request.recipient : OUR_ID,
+      recipient: request.sender,
+      controlRef: responderRef.slice(0, 14),
+      prepared,
+      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: m.ref, segments: fitSegments(m.segments, syntaxId) })),
+    });
+    return serializeSegments(segs, { syntaxId, separators: seps, una });
+  }
+  const iso = prepared.toISOString();
+  const stamp = [iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10), iso.slice(11, 13) + iso.slice(14, 16)];
+  const party = (p: PartyId) => (p.qualifier ? [p.id, p.qualifier] : [p.id]);
+  const header = request.header;
+  const out: SegmentData[] = [{
+    tag: 'UIB',
+    elements: [
+      [syntaxId, version],
+      [request.controlRef, responderRef],
+      header?.elements[2] ?? [''],
+      header?.elements[3] ?? [''],
+      header?.elements[4] ?? [''],
+      party(request.recipient.id ? request.recipient : OUR_ID),
+      party(request.sender),
+      stamp,
+    ],
+  }];
+  for (const m of messages) {
+    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [m.ref]] }, ...fitSegments(m.segments, syntaxId)];
+    body.push({ tag: 'UIT', elements: [[m.ref], [String(body.length + 1)]] });
+    out.push(...body);
+  }
+  out.push({ tag: 'UIZ', elements: [[request.controlRef, responderRef], [String(messages.length)]] });
+  return serializeSegments(out, { syntaxId, separators: seps, una });
+}

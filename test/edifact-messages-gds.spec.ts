@@ -1,0 +1,137 @@
+/**
+ * AVLREQ/RESREQ through `handleEdifact` against the real core on both database backends: what a GDS
+ * reads back (offers, record locator, ERI errors, CONTRL) and the stock it moved.
+ */
+import assert from 'node:assert/strict';
+import { forEachBackend } from './support/db';
+import { openWorld, type TestWorld } from './support/world';
+import { handleEdifact, translateEdifact, type ResponseSummary } from '../adapters/edifact/messages';
+import { addDays } from '../core/dates';
+import type { Actor } from '../core/model';
+
+function ddmmyy(d: string): string {
+  return d.slice(8, 10) + d.slice(5, 7) + d.slice(2, 4);
+}
+
+/** A UNB batch interchange holding one message body (UNH … UNT added here). */
+function unb(sender: string, ref: string, type: string, body: string[]): Buffer {
+  const segs = [`UNH+1+${type}:D:21A:UN`, ...body];
+  segs.push(`UNT+${segs.length + 1}+1`);
+  return Buffer.from(`UNB+UNOA:4+${sender}:ZZZ+MAQAM:ZZZ+20250301:0900+${ref}'${segs.join("'")}'UNZ+1+${ref}'`, 'latin1');
+}
+
+/** A UIB interactive interchange holding one message body (UIH … UIT added here). */
+function uib(sender: string, ref: string, type: string, body: string[]): Buffer {
+  const segs = [`UIH+${type}:D:21A:UN+1`, ...body];
+  segs.push(`UIT+1+${segs.length + 1}`);
+  return Buffer.from(`UNA:+.? 'UIB+UNOA:4+${ref}+T1+++${sender}:ZZZ+MAQAM:ZZZ+20250301:0900'${segs.join("'")}'UIZ+${ref}+1'`, 'latin1');
+}
+
+function summary(body: Buffer): ResponseSummary {
+  const r = translateEdifact(body);
+  assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), [], `our answer has syntax errors: ${body.toString('latin1')}`);
+  assert.equal(r.canonical.length, 1);
+  return r.canonical[0] as ResponseSummary;
+}
+
+forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
+  let w: TestWorld;
+  let agent: Actor;
+  let ops: Actor;
+  let start: string;
+  let end: string;
+  let n = 0;
+  const ref = () => `GDS${++n}`;
+
+  before(async () => {
+    w = await openWorld(backend, { days: 20 });
+    agent = w.actor('AG-NOOR');
+    ops = w.actor('MAQAM-OPS');
+    start = addDays(w.from, 3);
+    end = addDays(w.from, 6);
+  });
+  after(() => w.close());
+
+  async function sold(productId: string): Promise<number[]> {
+    return (await w.gateway.getInventory({ actor: ops }, productId, start, addDays(end, -1))).map((d) => d.sold + d.held);
+  }
+
+  const sell = (r: string, qty: number, extra: string[] = []) => unb('AG-NOOR', r, 'RESREQ', [
+    'MSD+2', 'RCI+1A:PNR' + r, 'TIF+SANTOSO:A+BUDI MR',
+    'SSR+DOCS:HK::SV:::::/P/IDN/C4412987/IDN/14MAR67/M/04NOV35/SANTOSO/BUDI',
+    `TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA++QCA-SAFWA+DBL:BAR`, `NUN+${qty}+2`, ...extra,
+  ]);
+
+  it('answers an AVLREQ with the Makkah hotels, their availability and stay prices', async () => {
+    const req = uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']);
+    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: req });
+    assert.equal(res.status, 200);
+    assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:R/);
+    const s = summary(res.body);
+    assert.deepEqual(s.errors, []);
+    const dbl = s.offers!.find((o) => o.providerId === 'QCA-SAFWA' && o.code === 'DBL');
+    assert.ok(dbl, 'Safwa double room offered');
+    assert.equal(dbl.kind, 'HTL');
+    const bar = dbl.ratePlans.find((r) => r.code === 'BAR')!;
+    assert.equal(bar.available, 40);
+    assert.equal(bar.total.currency, 'SAR');
+    assert.ok(Number(bar.total.amount) >= 3 * 950, `3 nights for two at 950+ SAR, got ${bar.total.amount}`);
+    assert.ok(s.offers!.every((o) => o.kind === 'HTL'));
+  });
+
+  it('sells a room: RESRSP carries the record locator, stock goes down, a resend is answered the same without selling twice', async () => {
+    const r = ref();
+    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(r, 2) });
+    const s = summary(res.body);
+    assert.deepEqual(s.errors, []);
+    assert.match(s.locator ?? '', /^[A-Z0-9]{6}$/);
+    assert.equal(s.status, 'HK');
+    assert.equal(s.items![0].code, 'DBL');
+    assert.equal(s.items![0].quantity, 2);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [2, 2, 2]);
+    const booking = await w.gateway.retrieve({ actor: agent }, s.locator!);
+    assert.equal(booking.externalRef, `1A:PNR${r}`);
+    assert.equal(booking.travellers[0].documents?.[0].number, 'C4412987');
+
+    const again = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(r, 2) });
+    assert.equal(summary(again.body).locator, s.locator);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [2, 2, 2]);
+
+    const cancel = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', `RCI+MQM:${s.locator}`]) });
+    const c = summary(cancel.body);
+    assert.deepEqual(c.errors, []);
+    assert.equal(c.status, 'XX');
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
+  });
+
+  it('answers a sale beyond the allotment with ERI (GW_SOLD_OUT) and moves nothing', async () => {
+    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(ref(), 41) });
+    const s = summary(res.body);
+    assert.equal(s.locator, undefined);
+    assert.deepEqual(s.errors, [{ code0085: '18', code: 'GW_SOLD_OUT', text: 'NO AVAILABILITY' }]);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
+  });
+
+  it('holds, then confirms a hold, and reports an unknown product code or locator with ERI', async () => {
+    const hold = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
+    assert.equal(hold.status, 'HN');
+    const conf = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+6', `RCI+MQM:${hold.locator}`]) })).body);
+    assert.equal(conf.status, 'HK');
+    assert.equal(conf.locator, hold.locator);
+
+    const unknown = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+2', `TVL+${ddmmyy(start)}+QCA++QCA-SAFWA+PENTHOUSE`]) })).body);
+    assert.equal(unknown.errors[0].code, 'GW_UNKNOWN_PRODUCT');
+    const noBooking = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', 'RCI+MQM:ZZZZZZ']) })).body);
+    assert.equal(noBooking.errors[0].code, 'GW_UNKNOWN_BOOKING');
+    assert.equal(noBooking.errors[0].code0085, '12');
+  });
+
+  it('rejects an interchange sent in another partner\'s name, and garbage, with a CONTRL', async () => {
+    const other = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-BARAKA', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}+QCA`]) });
+    assert.equal(other.status, 403);
+    assert.match(other.body.toString('latin1'), /UNH\+1\+CONTRL:4:1:UN'UCI\+GDS\d+\+AG-BARAKA:ZZZ\+MAQAM:ZZZ\+4\+23'/);
+    const junk = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: Buffer.from('this is not EDIFACT') });
+    assert.equal(junk.status, 400);
+    assert.match(junk.body.toString('latin1'), /CONTRL/);
+  });
+});
