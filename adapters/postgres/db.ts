@@ -3,6 +3,7 @@
  * Two drivers implement it with the same SQL: `pg` against a PostgreSQL server, and PGlite (embedded
  * PostgreSQL in WebAssembly) persisted in a data directory when no server is configured.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,6 +51,21 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Parameterised statements are sent as named (prepared) statements: pg then parses and plans each text once
+ * per connection instead of on every call, which matters for the multi-CTE booking statement.
+ */
+const statementNames = new Map<string, string>();
+function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig | string {
+  if (!values || values.length === 0) return text;
+  let name = statementNames.get(text);
+  if (!name) {
+    name = 'mq_' + crypto.createHash('sha1').update(text).digest('hex').slice(0, 16);
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
 export function openPostgres(opts: PostgresOptions): Db {
   const pool = new pg.Pool({
     connectionString: opts.url,
@@ -63,7 +79,7 @@ export function openPostgres(opts: PostgresOptions): Db {
     kind: 'postgres',
     description: `postgres ${redactUrl(opts.url)}${opts.schema ? ` schema=${opts.schema}` : ''}`,
     async query<T>(text: string, values?: unknown[]) {
-      const r = await pool.query(text, values as unknown[]);
+      const r = await pool.query(prepared(text, values) as pg.QueryConfig);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     async exec(script: string) {
@@ -76,7 +92,7 @@ export function openPostgres(opts: PostgresOptions): Db {
         await client.query('BEGIN');
         const tx: Sql = {
           async query<R>(text: string, values?: unknown[]) {
-            const r = await client.query(text, values as unknown[]);
+            const r = await client.query(prepared(text, values) as pg.QueryConfig);
             return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
           },
           async exec(script: string) {
