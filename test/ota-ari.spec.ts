@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { forEachBackend } from './support/db';
+import { openOtaWorld, pos, OTA_NS, type OtaWorld } from './support/ota-world';
+import { assertValidOta } from './support/ota-xsd';
+import { addDays } from '../adapters/ota/dates';
+import { parseXml, kid, kids, at } from '../adapters/ota/xml';
+
+function availNotif(o: OtaWorld, records: string[], echo = 'E1'): string {
+  return `<OTA_HotelAvailNotifRQ xmlns="${OTA_NS}" Version="1.0" EchoToken="${echo}">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}`
+    + `<AvailStatusMessages HotelCode="SAFWA01">${records.join('')}</AvailStatusMessages></OTA_HotelAvailNotifRQ>`;
+}
+
+// PGlite hands `date` columns back as Date objects (pg as strings): normalise for the weekday check.
+const dow = (day: unknown) => new Date(typeof day === 'string' ? day + 'T00:00:00Z' : (day as Date).getTime()).getUTCDay();
+
+function warnings(xml: string) {
+  const d = parseXml(xml).node;
+  return kids(kid(d, 'Warnings'), 'Warning').map((w) => ({ recordId: at(w, 'RecordID'), status: at(w, 'Status'), tag: at(w, 'Tag'), code: at(w, 'ShortText'), type: at(w, 'Type'), err: at(w, 'Code') }));
+}
+
+forEachBackend('OTA inbound ARI from a property system', (backend) => {
+  let o: OtaWorld;
+  before(async () => { o = await openOtaWorld(backend, { days: 120 }); });
+  after(async () => { await o.close(); });
+
+  it('applies 97 of a 100-record AvailNotif and reports exactly the 3 bad records', async () => {
+    const from = o.w.from;
+    const recs: string[] = [];
+    const bad = new Set([17, 50, 88]);
+    for (let i = 1; i <= 100; i++) {
+      const day = addDays(from, i - 1);
+      let sac = `<StatusApplicationControl Start="${day}" End="${day}" InvTypeCode="DBLH"/>`;
+      if (i === 17) sac = `<StatusApplicationControl Start="${day}" End="${day}" InvTypeCode="NOPE"/>`;
+      if (i === 50) sac = `<StatusApplicationControl Start="${day}" End="${addDays(day, -3)}" InvTypeCode="DBLH"/>`;
+      const limit = i === 88 ? 'abc' : String(i % 7);
+      recs.push(`<AvailStatusMessage BookingLimit="${limit}" BookingLimitMessageType="SetLimit">${sac}<UniqueID Type="16" ID="R${i}"/></AvailStatusMessage>`);
+    }
+    const r = await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, recs));
+    assert.equal(r.status, 200);
+    assertValidOta(r.text);
+    const ws = warnings(r.text);
+    assert.deepEqual(ws.map((w) => w.recordId), ['R17', 'R50', 'R88']);
+    assert.ok(ws.every((w) => w.status === 'NotProcessed'));
+    assert.equal(ws[0].code, 'GW_UNMAPPED_CODE');
+    assert.match(ws[0].tag!, /AvailStatusMessage\[17\]\/StatusApplicationControl\/@InvTypeCode/);
+    assert.equal(ws[1].code, 'GW_BAD_DATES');
+    assert.equal(ws[2].tag, '/OTA_HotelAvailNotifRQ/AvailStatusMessages/AvailStatusMessage[88]/@BookingLimit');
+    const inv = await o.w.gateway.getInventory({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-DBL', from, addDays(from, 99));
+    for (let i = 1; i <= 100; i++) {
+      const d = inv[i - 1];
+      if (bad.has(i)) assert.equal(d.available, 40, `record ${i} must not apply`);
+      else assert.equal(d.available, i % 7, `record ${i}`);
+    }
+  });
+
+  it('sets restrictions, LOS and weekday masks, adjusts limits, and loads rates and counts', async () => {
+    const from = addDays(o.w.from, 100);
+    const to = addDays(from, 13);
+    const rq = availNotif(o, [
+      `<AvailStatusMessage><StatusApplicationControl Start="${from}" End="${to}" InvTypeCode="QUAD" Fri="true" Sat="false" Sun="false" Mon="false" Tue="false" Weds="false" Thur="false"/><RestrictionStatus Restriction="Master" Status="Close"/></AvailStatusMessage>`,
+      `<AvailStatusMessage><StatusApplicationControl Start="${from}" End="${to}" InvTypeCode="QUAD"/><LengthsOfStay><LengthOfStay MinMaxMessageType="SetMinLOS" Time="3"/><LengthOfStay MinMaxMessageType="SetMaxLOS" Time="10"/></LengthsOfStay></AvailStatusMessage>`,
+      `<AvailStatusMessage BookingLimit="5" BookingLimitMessageType="AdjustLimit"><StatusApplicationControl Start="${from}" End="${from}" InvTypeCode="QUAD"/><RestrictionStatus Restriction="Arrival" Status="Close"/></AvailStatusMessage>`,
+    ], 'E2');
+    const r = await o.post('/ota/OTA_HotelAvailNotifRQ', rq);
+    assertValidOta(r.text);
+    assert.deepEqual(warnings(r.text), []);
+    const inv = await o.w.gateway.getInventory({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-QUAD', from, to);
+    const fridays = inv.filter((d) => dow(d.day) === 5);
+    assert.ok(fridays.length >= 1 && fridays.every((d) => d.stopSell));
+    assert.ok(inv.filter((d) => dow(d.day) !== 5).every((d) => !d.stopSell));
+    assert.ok(inv.every((d) => d.minLos === 3 && d.maxLos === 10));
+    assert.equal(inv[0].available, 30);
+    assert.equal(inv[0].closedToArrival, true);
+
+    const rates = `<OTA_HotelRateAmountNotifRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<RateAmountMessages HotelCode="SAFWA01">`
+      + `<RateAmountMessage><StatusApplicationControl Start="${from}" End="${to}" InvTypeCode="DBLH" RatePlanCode="RACK"/><Rates><Rate CurrencyCode="SAR">`
+      + `<BaseByGuestAmts><BaseByGuestAmt AmountAfterTax="700.00" NumberOfGuests="1"/><BaseByGuestAmt AmountAfterTax="800.00" NumberOfGuests="2"/></BaseByGuestAmts>`
+      + `<AdditionalGuestAmounts><AdditionalGuestAmount Amount="90.00" AgeQualifyingCode="10"/></AdditionalGuestAmounts></Rate></Rates></RateAmountMessage>`
+      + `<RateAmountMessage><StatusApplicationControl Start="${from}" End="${to}" InvTypeCode="DBLH" RatePlanCode="RACK"/><Rates><Rate CurrencyCode="SAR"><BaseByGuestAmts><BaseByGuestAmt AmountAfterTax="0" NumberOfGuests="1"/></BaseByGuestAmts></Rate></Rates></RateAmountMessage>`
+      + `</RateAmountMessages></OTA_HotelRateAmountNotifRQ>`;
+    const rr = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rates);
+    assertValidOta(rr.text);
+    assert.deepEqual(warnings(rr.text).map((w) => [w.recordId, w.status]), [['2', 'NotProcessed']]);
+    const rd = await o.w.gateway.getRates({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-DBL-BAR', from, from);
+    assert.equal(Number(rd[0].amounts['2']), 800);
+    assert.equal(Number(rd[0].extraAdult), 90);
+
+    const counts = `<OTA_HotelInvCountNotifRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<Inventories HotelCode="SAFWA01">`
+      + `<Inventory><StatusApplicationControl Start="${from}" End="${from}" InvTypeCode="DBLH"/><InvCounts><InvCount CountType="2" Count="7"/></InvCounts></Inventory></Inventories></OTA_HotelInvCountNotifRQ>`;
+    const cr = await o.post('/ota', counts);
+    assertValidOta(cr.text);
+    assert.match(cr.text, /<Success\/>/);
+    const inv2 = await o.w.gateway.getInventory({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-DBL', from, from);
+    assert.equal(inv2[0].available, 7);
+  });
+});
