@@ -27,7 +27,10 @@ export interface PaxlstOptions {
 export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
   const sender = o.sender ?? OUR_ID;
   const syntaxId = o.syntaxId ?? 'UNOA';
-  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: renderPaxlst(m) };
+  // Arabic-script names go out only in a repertoire that can carry them (UNOI, UNOW, UNOY).
+  const enc = charsetFor(syntaxId).encoding;
+  const arabicNames = enc === 'utf8' || enc === 'iso-8859-6';
+  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId) };
   const segs = buildInterchange({
     syntax: { id: syntaxId, version: 4 },
     sender,

@@ -251,7 +251,7 @@ export const PAXLST_ID = Object.freeze({ type: 'PAXLST', version: 'D', release: 
  * with `PAXLST_ID`) for an authority. Dates are written YYMMDD as the IATA/WCO guidelines require;
  * readers resolve them with the pivot above.
  */
-export function renderPaxlst(m: Manifest): Segment[] {
+export function renderPaxlst(m: Manifest, opts: { arabicNames?: boolean } = {}): Segment[] {
   const out: Segment[] = [];
   out.push(seg('BGM', P.documentNameOut[m.kind]));
   if (m.reference) out.push(seg('RFF', [P.transactionReference, m.reference]));
@@ -267,7 +267,7 @@ export function renderPaxlst(m: Manifest): Segment[] {
   if (fl.arrivalDate) out.push(seg('DTM', [P.arrivalDates[0], ...dateTime(fl.arrivalDate, fl.arrivalTime)]));
   const nadFn = CODES.party.out[m.kind];
   for (const t of m.travellers) {
-    const arabic = t.surnameArabic || t.givenNameArabic ? [t.surnameArabic ?? '', t.givenNameArabic ?? ''] : [];
+    const arabic = opts.arabicNames !== false && (t.surnameArabic || t.givenNameArabic) ? [t.surnameArabic ?? '', t.givenNameArabic ?? ''] : [];
     out.push(seg('NAD', nadFn, '', '', [t.surname, t.givenName, t.middleName ?? '', ...arabic]));
     if (t.gender) out.push(seg('ATT', '2', '', CODES.genderOut[t.gender] ?? 'U'));
     if (t.birthDate) out.push(seg('DTM', [P.birthDate, toYymmdd(t.birthDate)]));
