@@ -17,3 +17,10 @@ export type { Interchange, Message, MessageHeader, Group, BuilderEvents } from '
 export { EdifactParser, parseInterchanges, streamParse, streamMessages, type ParseOptions, type ParseResult, type ByteSource, type StreamedMessage } from './parser';
 export { serializeSegments, serializeInterchange, buildInterchange, segmentToString, escapeValue, type SerializeOptions, type InterchangeSpec, type MessageSpec, type GroupSpec } from './serializer';
 export { SegmentReader } from './reader';
+export { buildContrl, contrlMessage, type Contrl, type ContrlOptions } from './contrl';
+export { checkEnvelope, processInbound, peekSender, wantsContrl, type EnvelopeContext, type EnvelopeResult, type InboundOptions, type InboundResult, type InboundInterchange } from './envelope';
+export { loadPartnerProfiles, validateProfile, parseOptionsFor, separatorsOf, passwordMatches, ourIds, PartnerDirectory, ProfileError, type PartnerProfile, type EdifactProfile, type AckPolicy } from './partners';
+export { claimInterchange, setInterchangeStatus, releaseInterchange, nextControlRef, archiveInterchange, correlateArchive, getArchived, type ArchiveRecord, type ArchivedInterchange } from './sql';
+export { StructureValidator, validateMessage, structureFor, serviceSegments, d21aSegments } from './structure';
+export { value } from './reader';
+export { edifactCli, type CliIo } from './cli';

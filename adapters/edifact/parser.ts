@@ -3,6 +3,7 @@
  * and streaming parsing.
  */
 import { EnvelopeBuilder, type BuilderEvents, type Interchange, type Message, type MessageChecker } from './interchange';
+import { structureChecker } from './structure';
 import { Tokenizer, type TokenizerOptions } from './tokenizer';
 import type { Finding, Segment } from './types';
 
@@ -15,6 +16,8 @@ export interface ParseOptions extends TokenizerOptions {
   keepMessages?: boolean;
   /** Lenient partners: structure/charset findings become warnings instead of rejecting messages. */
   lenient?: boolean;
+  /** Replace the structure validator (tests). */
+  checker?: CheckerFactory;
 }
 
 export interface ParseResult {
@@ -23,12 +26,8 @@ export interface ParseResult {
   findings: Finding[];
 }
 
-/** Structure checker factory installed by the structure module (avoids a load-order cycle). */
+/** Creates the per-message checker (structure validation by default). */
 export type CheckerFactory = (m: Message, ich: Interchange, report: (f: Finding) => void, opts: { lenient: boolean }) => MessageChecker | null;
-let checkerFactory: CheckerFactory | null = null;
-export function setCheckerFactory(f: CheckerFactory | null): void {
-  checkerFactory = f;
-}
 
 /** Codes that a lenient partner sees as warnings (structure, lengths, types, characters, trailing separators). */
 export const LENIENT_CODES = new Set(['12', '14', '15', '16', '21', '35', '36', '37', '39', '40', '45']);
@@ -54,7 +53,7 @@ export class EdifactParser {
     this.builder = new EnvelopeBuilder(ev, {
       keepSegments: opts.keepSegments,
       keepMessages: opts.keepMessages,
-      checker: validate ? (m, ich, report) => checkerFactory?.(m, ich, report, { lenient }) ?? null : undefined,
+      checker: validate ? (m, ich, report) => (opts.checker ?? structureChecker)(m, ich, report, { lenient }) : undefined,
       downgrade: lenient ? (f) => LENIENT_CODES.has(f.code) && f.level !== 'interchange' : undefined,
     });
     this.tokenizer = new Tokenizer(this.builder, opts);

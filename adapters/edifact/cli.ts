@@ -1,0 +1,251 @@
+/**
+ * `maqam edifact …` commands (wired into the maqam CLI by adapters/cli):
+ *
+ *   maqam edifact parse FILE [--partner ID] [--no-validate] [--max-segment BYTES]
+ *       segment tree as JSON, streamed (constant memory whatever the file size):
+ *       {"interchanges":[{…header…,"messages":[{…header…,"segments":[…],"findings":[…]}],"findings":[…]}],"findings":[…]}
+ *   maqam edifact ack FILE [--partner ID] [--control-ref REF] [--version 3|4]
+ *       the CONTRL we would send back for each interchange of FILE (whatever the ack policy says)
+ *
+ * Exit codes: 0 done (findings may exist), 1 the file could not be read or holds no interchange, 2 usage.
+ */
+import fs from 'node:fs';
+import { once } from 'node:events';
+import { buildContrl } from './contrl';
+import { checkEnvelope, peekSender, wantsContrl } from './envelope';
+import type { Group, Interchange, Message } from './interchange';
+import { EdifactParser, parseInterchanges } from './parser';
+import { loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
+import type { Finding, Segment } from './types';
+
+export interface CliIo {
+  stdout: { write(s: string | Uint8Array): unknown; once?: (ev: 'drain', cb: () => void) => unknown };
+  stderr: { write(s: string): unknown };
+}
+
+const USAGE = `usage: maqam edifact parse FILE [--partner ID] [--no-validate] [--max-segment BYTES]
+       maqam edifact ack FILE [--partner ID] [--control-ref REF] [--version 3|4]`;
+
+interface Args {
+  cmd: string;
+  file?: string;
+  partner?: string;
+  validate: boolean;
+  maxSegment?: number;
+  controlRef?: string;
+  version?: 3 | 4;
+}
+
+function parseArgs(args: string[]): Args | string {
+  const a: Args = { cmd: args[0] ?? '', validate: true };
+  for (let i = 1; i < args.length; i++) {
+    const x = args[i];
+    const val = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${x} needs a value`);
+      return v;
+    };
+    try {
+      if (x === '--partner') a.partner = val();
+      else if (x === '--no-validate') a.validate = false;
+      else if (x === '--max-segment') a.maxSegment = Number(val());
+      else if (x === '--control-ref') a.controlRef = val();
+      else if (x === '--version') {
+        const v = val();
+        if (v !== '3' && v !== '4') return '--version must be 3 or 4';
+        a.version = Number(v) as 3 | 4;
+      } else if (x.startsWith('--')) return `unknown option ${x}`;
+      else if (!a.file) a.file = x;
+      else return `unexpected argument ${x}`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  if (a.cmd !== 'parse' && a.cmd !== 'ack') return a.cmd ? `unknown command ${a.cmd}` : 'missing command';
+  if (!a.file) return 'missing FILE';
+  if (a.maxSegment !== undefined && !(a.maxSegment > 0)) return '--max-segment must be a positive number';
+  return a;
+}
+
+class Out {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly io: CliIo) {}
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+  }
+  get pending(): number {
+    return this.size;
+  }
+  async flush(): Promise<void> {
+    if (!this.parts.length) return;
+    const s = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    const ok = this.io.stdout.write(s);
+    if (ok === false && this.io.stdout.once) await once(this.io.stdout as unknown as NodeJS.EventEmitter, 'drain');
+  }
+}
+
+function headerJson(ich: Interchange): string {
+  const h = {
+    syntax: ich.syntax,
+    una: ich.una ? String.fromCharCode(ich.una.component, ich.una.element, ich.una.decimal, ich.una.release < 0 ? 32 : ich.una.release, ich.una.repetition < 0 ? 32 : ich.una.repetition, ich.una.segment) : null,
+    sender: ich.sender,
+    recipient: ich.recipient,
+    date: ich.date,
+    time: ich.time,
+    controlRef: ich.controlRef,
+    ackRequested: ich.ackRequested,
+    test: ich.test,
+    interactive: ich.interactive,
+    offset: ich.offset,
+  };
+  return JSON.stringify(h).slice(0, -1);
+}
+
+function segJson(s: Segment): string {
+  return JSON.stringify(s.repetitions ? { tag: s.tag, position: s.position, offset: s.offset, elements: s.elements, repetitions: s.repetitions } : { tag: s.tag, position: s.position, offset: s.offset, elements: s.elements });
+}
+
+function groupJson(g: Group): string {
+  return JSON.stringify({ ref: g.ref, functionalId: g.functionalId, sender: g.sender, recipient: g.recipient, messageCount: g.messageCount, rejected: g.rejected, findings: g.findings });
+}
+
+function resolvePartner(dir: PartnerDirectory, a: Args, head: Uint8Array): PartnerProfile | null {
+  if (a.partner) {
+    const p = dir.get(a.partner);
+    if (!p) throw new Error(`unknown partner ${a.partner}`);
+    return p;
+  }
+  const s = peekSender(head);
+  return s ? dir.bySender(s) ?? null : null;
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const b = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(b, 0, b.length, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function parseCmd(a: Args, io: CliIo): Promise<number> {
+  const file = a.file!;
+  const head = await readHead(file);
+  let partner: PartnerProfile | null = null;
+  try {
+    partner = resolvePartner(loadPartnerProfiles(), a, head);
+  } catch (e) {
+    if (a.partner) throw e;
+    io.stderr.write(`maqam edifact: partner profiles not loaded (${(e as Error).message.split('\n')[0]}); using defaults\n`);
+  }
+  const out = new Out(io);
+  let interchanges = 0;
+  let firstIch = true;
+  let firstMsg = true;
+  let firstSeg = true;
+  let inMessage = false;
+  const groupsOf = new Map<Interchange, Group[]>();
+  out.write('{"interchanges":[');
+  const parser = new EdifactParser(
+    {
+      interchangeStart: (ich) => {
+        interchanges++;
+        out.write((firstIch ? '\n' : ',\n') + headerJson(ich) + ',"messages":[');
+        firstIch = false;
+        firstMsg = true;
+        groupsOf.set(ich, []);
+      },
+      groupEnd: (g, ich) => groupsOf.get(ich)?.push(g),
+      messageStart: (m: Message) => {
+        out.write((firstMsg ? '\n' : ',\n') + JSON.stringify({ ref: m.ref, type: m.type, version: m.version, release: m.release, agency: m.agency, association: m.association, groupRef: m.groupRef, position: m.position }).slice(0, -1) + ',"segments":[');
+        firstMsg = false;
+        firstSeg = true;
+        inMessage = true;
+      },
+      segment: (s, _ich, m) => {
+        if (!m) return;
+        out.write((firstSeg ? '\n' : ',\n') + segJson(s));
+        firstSeg = false;
+      },
+      messageEnd: (m: Message) => {
+        out.write(`\n],"segmentCount":${m.segmentCount},"rejected":${m.rejected},"findings":${JSON.stringify(m.findings)}}`);
+        inMessage = false;
+      },
+      interchangeEnd: (ich) => {
+        const groups = groupsOf.get(ich) ?? [];
+        groupsOf.delete(ich);
+        out.write(`\n],"groups":[${groups.map(groupJson).join(',')}],"header":${ich.header ? segJson(ich.header) : 'null'},"trailer":${ich.trailer ? segJson(ich.trailer) : 'null'},"rejected":${ich.rejected},"findings":${JSON.stringify(ich.findings)}}`);
+      },
+    },
+    { ...parseOptionsFor(partner), validate: a.validate, keepSegments: false, keepMessages: false, ...(a.maxSegment ? { maxSegmentBytes: a.maxSegment } : {}) },
+  );
+  void inMessage;
+  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  for await (const chunk of stream) {
+    parser.push(chunk as Buffer);
+    if (out.pending > 0) await out.flush();
+  }
+  const findings: Finding[] = parser.end();
+  out.write(`\n],"findings":${JSON.stringify(findings)}}\n`);
+  await out.flush();
+  if (interchanges === 0) {
+    io.stderr.write(`maqam edifact: ${file} holds no EDIFACT interchange\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function ackCmd(a: Args, io: CliIo): Promise<number> {
+  const file = a.file!;
+  const bytes = await fs.promises.readFile(file);
+  const dir = loadPartnerProfiles();
+  const partner = resolvePartner(dir, a, bytes.subarray(0, 4096));
+  const parsed = parseInterchanges(bytes, parseOptionsFor(partner));
+  if (parsed.interchanges.length === 0) {
+    io.stderr.write(`maqam edifact: ${file} holds no EDIFACT interchange\n`);
+    return 1;
+  }
+  let n = 0;
+  for (const ich of parsed.interchanges) {
+    const env = await checkEnvelope(ich, { partners: dir });
+    const p = env.partner ?? partner;
+    if (!wantsContrl(ich, p)) io.stderr.write(`maqam edifact: note: the ${p ? p.id + ' ' : ''}ack policy (${p?.edifact.ackPolicy ?? 'errors'}) would send no CONTRL for interchange ${ich.controlRef || '?'}; showing it anyway\n`);
+    const c = buildContrl(ich, {
+      controlRef: a.controlRef ?? String(++n),
+      version: a.version ?? p?.edifact.contrlVersion,
+      syntaxId: p?.edifact.charset,
+      separators: p ? separatorsOf(p) : undefined,
+      acceptance: true,
+      lineBreaks: true,
+    });
+    io.stdout.write(c.bytes);
+    const errs = [...ich.findings, ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
+    io.stderr.write(`maqam edifact: interchange ${ich.controlRef || '?'} from ${ich.sender.id || '?'}: ${c.action === '4' ? 'rejected' : 'acknowledged'}, ${c.rejectedMessages.length} message(s) rejected, ${c.acceptedMessages.length} accepted, ${errs} error(s)\n`);
+  }
+  return 0;
+}
+
+/** Entry point for `maqam edifact ARGS…`; resolves to the exit code. */
+export async function edifactCli(args: string[], io: CliIo): Promise<number> {
+  const a = parseArgs(args);
+  if (typeof a === 'string') {
+    io.stderr.write(`maqam edifact: ${a}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    if (!fs.existsSync(a.file!)) {
+      io.stderr.write(`maqam edifact: cannot read ${a.file}: no such file\n`);
+      return 1;
+    }
+    return a.cmd === 'parse' ? await parseCmd(a, io) : await ackCmd(a, io);
+  } catch (e) {
+    io.stderr.write(`maqam edifact: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Structure validator: checks a message's segments against its generated structure (segment order, group
+ * repetitions, mandatory segments) and each segment's elements against the directory (constituent counts,
+ * mandatory elements, lengths, character types). Incremental: `segment()` per segment, `end()` at the
+ * trailer, so huge messages are validated while streaming.
+ *
+ * Findings (0085): 13 missing, 15 not supported in this position, 16 too many constituents,
+ * 35 too many repetitions, 36 too many segment group repetitions, 37 invalid type of characters,
+ * 39 too long, 40 too short. Positions: `messageSegment` (UNH = 1), `element`, `component` (1-based).
+ *
+ * Which structure: D.21A tables for PAXLST, AVLREQ/AVLRSP, RESREQ/RESRSP/RESMSG, TIQREQ/TIQRSP whatever release the UNH declares (real PAXLST
+ * traffic is D:05B with IATA association; the D.21A structure is a superset for the segments it uses,
+ * so a message of another release is validated against D.21A and every finding is a warning), the
+ * hand-checked PNRGOV structure (order only), CONTRL v3/v4 from the service directory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../core/paths';
+import type { ElementDef, MessageStructure, SegmentDef, SimpleDef, StructureNode } from '../../mappings/edifact/generate';
+import type { Interchange, Message, MessageChecker } from './interchange';
+import type { Finding, Segment } from './types';
+
+const cache = new Map<string, unknown>();
+function loadJson<T>(rel: string): T | null {
+  if (cache.has(rel)) return cache.get(rel) as T | null;
+  const file = path.join(projectRoot(), 'mappings', 'edifact', rel);
+  const v = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+  cache.set(rel, v);
+  return v;
+}
+
+export function serviceSegments(syntaxVersion: string): Record<string, SegmentDef> {
+  const v = syntaxVersion === '4' ? 'v4' : 'v3';
+  return loadJson<{ segments: Record<string, SegmentDef> }>(`generated/service/${v}/segments.json`)?.segments ?? {};
+}
+
+export function d21aSegments(): Record<string, SegmentDef> {
+  return loadJson<{ segments: Record<string, SegmentDef> }>('generated/d21a/segments.json')?.segments ?? {};
+}
+
+/** The structure for a message type, or null when we have none. */
+export function structureFor(type: string, syntaxVersion = '4'): MessageStructure | null {
+  if (type === 'CONTRL') return loadJson<MessageStructure>(`generated/service/${syntaxVersion === '4' ? 'v4' : 'v3'}/CONTRL.json`);
+  if (type === 'PNRGOV') return loadJson<MessageStructure>('structures/PNRGOV.json');
+  if (!/^[A-Z]{6}$/.test(type)) return null;
+  return loadJson<MessageStructure>(`generated/d21a/messages/${type}.json`);
+}
+
+interface Frame {
+  nodes: StructureNode[];
+  idx: number;
+  count: number;
+}
+
+function triggerOf(n: StructureNode): string {
+  if ('segment' in n) return n.segment;
+  return triggerOf(n.children[0]);
+}
+
+function nodeName(n: StructureNode): string {
+  return 'segment' in n ? n.segment : `${n.group} (${triggerOf(n)})`;
+}
+
+export interface ValidatorOptions {
+  /** All findings are warnings (lenient partner, or a release other than the structure's). */
+  warningsOnly?: boolean;
+  /** Decimal mark of the interchange (for numeric elements). */
+  decimal?: string;
+  syntaxVersion?: string;
+}
+
+export class StructureValidator implements MessageChecker {
+  private stack: Frame[];
+  private readonly segDefs: Record<string, SegmentDef>;
+  private readonly service: Record<string, SegmentDef>;
+  private readonly elementChecks: boolean;
+  private readonly known: Set<string>;
+  private lastPos = 0;
+  private sawTrailer = false;
+
+  constructor(
+    readonly structure: MessageStructure,
+    private readonly report: (f: Finding) => void,
+    private readonly opts: ValidatorOptions = {},
+  ) {
+    this.stack = [{ nodes: structure.structure, idx: 0, count: 0 }];
+    this.service = serviceSegments(opts.syntaxVersion ?? '4');
+    this.segDefs = structure.type === 'CONTRL' ? this.service : d21aSegments();
+    this.elementChecks = structure.elementChecks !== false;
+    this.known = new Set();
+    const walk = (ns: StructureNode[]) => ns.forEach((n) => ('segment' in n ? this.known.add(n.segment) : walk(n.children)));
+    walk(structure.structure);
+  }
+
+  private emit(code: string, message: string, pos: number, tag: string, extra: Partial<Finding> = {}): void {
+    const ver = this.structure.release === '21A' ? ' (D.21A structure)' : '';
+    this.report({ code, severity: this.opts.warningsOnly ? 'warning' : 'error', message: message + ver, level: 'message', messageSegment: pos, tag, ...extra });
+  }
+
+  segment(seg: Segment, pos: number): void {
+    this.lastPos = pos;
+    if (seg.tag === 'UNT' || seg.tag === 'UIT') this.sawTrailer = true;
+    this.place(seg.tag, pos);
+    if (this.elementChecks || seg.tag.startsWith('U')) {
+      const def = seg.tag === 'UNH' || seg.tag === 'UNT' || seg.tag === 'UIH' || seg.tag === 'UIT' ? this.service[seg.tag] : this.segDefs[seg.tag];
+      if (def) this.checkElements(seg, def, pos);
+    }
+  }
+
+  end(): void {
+    if (!this.sawTrailer) return; // the envelope builder already reports the missing trailer
+  }
+
+  /** Finds where `tag` fits from the current state; reports skipped mandatory nodes and repetition overflows. */
+  private place(tag: string, pos: number): void {
+    // first pass: only candidates that can take one more occurrence; second pass: accept an overflow (35/36)
+    if (!this.tryPlace(tag, pos, false) && !this.tryPlace(tag, pos, true)) {
+      this.emit('15', this.known.has(tag) ? `segment ${tag} not expected in this position` : `segment ${tag} is not part of ${this.structure.type}`, pos, tag);
+    }
+  }
+
+  private tryPlace(tag: string, pos: number, allowOverflow: boolean): boolean {
+    const st = this.stack;
+    for (let level = st.length - 1; level >= 0; level--) {
+      const f = st[level];
+      for (let j = f.idx; j < f.nodes.length; j++) {
+        const n = f.nodes[j];
+        if (triggerOf(n) !== tag) continue;
+        if (!allowOverflow && j === f.idx && f.count >= n.max) continue;
+        // commit: close inner frames, report skipped mandatory nodes
+        for (let l = st.length - 1; l > level; l--) this.closeFrame(st[l], st[l].idx, pos, tag);
+        st.length = level + 1;
+        this.skipped(f, j, pos, tag);
+        if (j === f.idx && f.count > 0) f.count++;
+        else {
+          f.idx = j;
+          f.count = 1;
+        }
+        if (f.count > n.max) {
+          if ('segment' in n) this.emit('35', `segment ${tag} repeated more than ${n.max} time(s)`, pos, tag);
+          else this.emit('36', `group ${n.group} repeated more than ${n.max} time(s)`, pos, tag);
+        }
+        if ('group' in n) st.push({ nodes: n.children, idx: 0, count: 1 });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Reports mandatory nodes between the frame's current node and j (exclusive) that never occurred. */
+  private skipped(f: Frame, j: number, pos: number, tag: string): void {
+    for (let k = f.idx; k < j; k++) {
+      const n = f.nodes[k];
+      const reps = k === f.idx ? f.count : 0;
+      if (reps < n.min) this.missing(n, pos, tag);
+    }
+  }
+
+  private closeFrame(f: Frame, from: number, pos: number, tag: string): void {
+    for (let k = from; k < f.nodes.length; k++) {
+      const n = f.nodes[k];
+      const reps = k === f.idx ? f.count : 0;
+      if (reps < n.min) this.missing(n, pos, tag);
+    }
+  }
+
+  private missing(n: StructureNode, pos: number, before: string): void {
+    const name = nodeName(n);
+    this.emit('13', `mandatory ${'segment' in n ? 'segment' : 'group'} ${name} missing before ${before}`, pos, triggerOf(n));
+  }
+
+  private checkElements(seg: Segment, def: SegmentDef, pos: number): void {
+    const els = seg.elements;
+    const defs = def.elements;
+    const tag = seg.tag;
+    if (els.length > defs.length) this.emit('16', `${tag} has ${els.length} data elements, at most ${defs.length} defined`, pos, tag, { element: defs.length + 1 });
+    const n = Math.min(els.length, defs.length);
+    for (let e = 0; e < defs.length; e++) {
+      const d = defs[e];
+      if (e >= n) {
+        if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, { element: e + 1 });
+        continue;
+      }
+      const reps = seg.repetitions?.[e] ?? [els[e]];
+      if (reps.length > d.repeat) this.emit('35', `${tag} data element ${d.id} repeated ${reps.length} times, at most ${d.repeat}`, pos, tag, { element: e + 1 });
+      for (let r = 0; r < reps.length; r++) this.checkElement(tag, reps[r], d, pos, e + 1, reps.length > 1 ? r + 1 : undefined);
+    }
+  }
+
+  private checkElement(tag: string, comps: string[], d: ElementDef, pos: number, element: number, repetition?: number): void {
+    const extra = (component?: number): Partial<Finding> => ({ element, ...(component ? { component } : {}), ...(repetition ? { repetition } : {}) });
+    const empty = comps.every((c) => c === '');
+    if (empty) {
+      if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, extra());
+      return;
+    }
+    if (d.composite) {
+      const cs = d.components;
+      if (!cs) return;
+      if (comps.length > cs.length) this.emit('16', `${tag} ${d.id} has ${comps.length} components, at most ${cs.length} defined`, pos, tag, extra(cs.length + 1));
+      for (let c = 0; c < cs.length; c++) {
+        const v = comps[c] ?? '';
+        if (v === '') {
+          if (cs[c].required) this.emit('13', `${tag} ${d.id} mandatory component ${cs[c].id} ${cs[c].name} missing`, pos, tag, extra(c + 1));
+          continue;
+        }
+        this.checkValue(tag, v, cs[c], pos, extra(c + 1));
+      }
+    } else {
+      if (comps.length > 1) this.emit('16', `${tag} simple data element ${d.id} has ${comps.length} components`, pos, tag, extra(2));
+      this.checkValue(tag, comps[0], d as unknown as SimpleDef, pos, extra());
+    }
+  }
+
+  private checkValue(tag: string, v: string, d: SimpleDef, pos: number, extra: Partial<Finding>): void {
+    let len = v.length;
+    if (d.type === 'n') {
+      const dec = this.opts.decimal ?? '.';
+      let digits = 0;
+      let ok = true;
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x30 && c <= 0x39) digits++;
+        else if ((v[i] === '-' && i === 0) || v[i] === dec || v[i] === '.') continue;
+        else ok = false;
+      }
+      if (!ok || digits === 0) {
+        this.emit('37', `${tag} ${d.id} ${d.name} must be numeric, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, extra);
+        return;
+      }
+      len = digits;
+    } else if (d.type === 'a') {
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x30 && c <= 0x39) {
+          this.emit('37', `${tag} ${d.id} ${d.name} must be alphabetic, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, extra);
+          return;
+        }
+      }
+    }
+    if (d.max && len > d.max) this.emit('39', `${tag} ${d.id} ${d.name} is ${len} characters long, at most ${d.max}`, pos, tag, extra);
+    else if (d.min && len < d.min) this.emit('40', `${tag} ${d.id} ${d.name} is ${len} characters long, at least ${d.min}`, pos, tag, extra);
+  }
+}
+
+/** Validates a complete message's segments (UNH … UNT); returns the findings. */
+export function validateMessage(m: Pick<Message, 'type' | 'release' | 'segments'>, opts: ValidatorOptions & { lenient?: boolean } = {}): Finding[] {
+  const s = structureFor(m.type, opts.syntaxVersion);
+  if (!s) return [];
+  const out: Finding[] = [];
+  const exact = s.release === m.release || s.type === 'PNRGOV' || s.type === 'CONTRL';
+  const v = new StructureValidator(s, (f) => out.push(f), { ...opts, warningsOnly: opts.warningsOnly || opts.lenient || !exact });
+  m.segments.forEach((seg, i) => v.segment(seg, i + 1));
+  v.end();
+  return out;
+}
+
+/** The parser's per-message checker: the structure validator for the message's type, or null. */
+export function structureChecker(m: Message, ich: Interchange, report: (f: Finding) => void, o: { lenient: boolean }): MessageChecker | null {
+  const s = structureFor(m.type, ich.syntax.version);
+  if (!s) return null;
+  const exact = s.release === m.release || s.type === 'PNRGOV' || s.type === 'CONTRL';
+  return new StructureValidator(s, report, {
+    warningsOnly: o.lenient || !exact,
+    decimal: String.fromCharCode(ich.separators.decimal),
+    syntaxVersion: ich.syntax.version,
+  });
+}
