@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { translateEdifact } from '../adapters/edifact/messages';
+import { renderAvlrsp, renderResrsp, responseInterchange, translateEdifact } from '../adapters/edifact/messages';
+import { parseInterchanges } from '../adapters/edifact';
 import { projectRoot } from '../core/paths';
 
 const DIR = path.join(projectRoot(), 'fixtures', 'edifact', 'messages');
@@ -33,6 +34,22 @@ describe('EDIFACT message translators: golden pairs', () => {
             `missing finding ${JSON.stringify(want)} in ${JSON.stringify(r.findings)}`);
         }
       }
+    });
+  }
+});
+
+describe('EDIFACT message translators: AVLRSP/RESRSP rendering', () => {
+  const sources = fs.readdirSync(DIR).filter((f) => f.endsWith('.source.json')).sort();
+  for (const f of sources) {
+    const base = f.slice(0, -'.source.json'.length);
+    it(`${f} renders ${base}.edi byte for byte, in the request's envelope`, () => {
+      const src = JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'));
+      const ich = parseInterchanges(fs.readFileSync(path.join(DIR, src.request))).interchanges[0];
+      const segments = src.offers
+        ? renderAvlrsp({ offers: src.offers })
+        : renderResrsp(src.action, { booking: src.booking, products: new Map(Object.entries(src.products)), ratePlanCodes: new Map(Object.entries(src.ratePlanCodes)) });
+      const out = responseInterchange(ich, [{ type: src.offers ? 'AVLRSP' : 'RESRSP', ref: ich.messages[0].ref, segments }], `R${ich.controlRef}`, new Date(src.prepared));
+      assert.equal(out.toString('latin1'), fs.readFileSync(path.join(DIR, `${base}.edi`), 'latin1'));
     });
   }
 });

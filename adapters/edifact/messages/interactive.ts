@@ -24,7 +24,7 @@
  *   `RUL+RFD|NRF` (refundable or not).
  * - RESRSP: `MSD+<function>` · `RCI+MQM:<locator>:<status>[+<company>:<reference>]` · `TFF+<total>:<currency>`
  *   · SG5 `TIF` per traveller · SG7 per item `TVL` (as in the request), `RPI+<quantity>+<status>`,
- *   `TFF+<price>:<currency>`.
+ *   `NUN+<units>+<guests per unit>`, `TFF+<price>:<currency>`.
  * - Errors (both): `ERI+<0085>:GW:ZZZ` and `IFT+AAO+<GW code>+<terminal text>+<message>` (AVLRSP SG1,
  *   RESRSP SG3); the 0085 code is the error's `edifact0085` in core/errors.ts.
  */
@@ -207,7 +207,7 @@ export function renderAvlrsp(result: { offers: Offer[] } | { error: { code: Erro
 /** Renders a booking (or an error) as the body of a RESRSP message. */
 export function renderResrsp(
   action: ReservationAction | null,
-  result: { booking: Booking; products: Map<string, { providerId: string; code: string; city: string | null; origin?: string | null; destination?: string | null }>; ratePlanCodes: Map<string, string> } | { error: { code: ErrorCode; message: string }; locator?: string | null },
+  result: { booking: Booking; products: Map<string, { providerId: string; code: string; city: string | null; origin?: string | null; destination?: string | null; pricing?: string }>; ratePlanCodes: Map<string, string> } | { error: { code: ErrorCode; message: string }; locator?: string | null },
 ): Segment[] {
   const out: Segment[] = [];
   if (action) out.push(seg('MSD', CODES.actionOut[action]));
@@ -225,10 +225,12 @@ export function renderResrsp(
   for (const it of b.items) {
     const p = result.products.get(it.productId);
     const place = p?.origin && p?.destination ? [p.origin, p.destination] : [p?.city ?? '', ''];
-    const dates = it.kind === 'hotel' || it.end !== it.start ? [toDdmmyy(it.start), '', toDdmmyy(it.end)] : [toDdmmyy(it.start)];
+    // Per-unit services (a transfer, a visit) have one date; nightly ones their check-out day too.
+    const perUnit = p ? p.pricing === 'per_unit' : it.kind !== 'hotel';
+    const dates = perUnit ? [toDdmmyy(it.start)] : [toDdmmyy(it.start), '', toDdmmyy(it.end)];
     out.push(seg('TVL', dates, place[0], place[1], p?.providerId ?? it.providerId, [p?.code ?? it.productId, result.ratePlanCodes.get(it.ratePlanId) ?? '']));
-    out.push(seg('NUN', String(it.quantity), String(it.guests)));
     out.push(seg('RPI', String(it.quantity), status));
+    out.push(seg('NUN', String(it.quantity), String(it.guests)));
     out.push(seg('TFF', [it.price.amount, it.price.currency]));
   }
   return out;
