@@ -5,9 +5,17 @@
 import assert from 'node:assert/strict';
 import { forEachBackend } from './support/db';
 import { openWorld, type TestWorld } from './support/world';
-import { handleEdifact, translateEdifact, type ResponseSummary } from '../adapters/edifact/messages';
+import { handleEdifact, translateEdifact, type EdifactDeps, type ResponseSummary } from '../adapters/edifact/messages';
+import { PartnerDirectory, validateProfile } from '../adapters/edifact';
+import type { Manifest } from '../core/model';
 import { addDays } from '../core/dates';
 import type { Actor } from '../core/model';
+
+/** EDIFACT profiles of the two demo agencies: UNOA, syntax 4, lenient, a CONTRL for every batch interchange. */
+const partners = new PartnerDirectory(['AG-NOOR', 'AG-BARAKA'].map((id) => validateProfile({
+  id, name: id, kind: 'agency',
+  edifact: { ids: [{ id, qualifier: 'ZZZ' }], charset: 'UNOA', syntaxVersion: 4, separators: ":+.? '", ignoreRepetition: false, ackPolicy: 'always', mode: 'lenient' },
+})));
 
 function ddmmyy(d: string): string {
   return d.slice(8, 10) + d.slice(5, 7) + d.slice(2, 4);
@@ -41,6 +49,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
   let start: string;
   let end: string;
   let n = 0;
+  let deps: EdifactDeps;
   const ref = () => `GDS${++n}`;
 
   before(async () => {
@@ -49,6 +58,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     ops = w.actor('MAQAM-OPS');
     start = addDays(w.from, 3);
     end = addDays(w.from, 6);
+    deps = { gateway: w.gateway, db: w.db, partners };
   });
   after(() => w.close());
 
@@ -64,7 +74,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
 
   it('answers an AVLREQ with the Makkah hotels, their availability and stay prices', async () => {
     const req = uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']);
-    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: req });
+    const res = await handleEdifact(deps, { actor: agent, bytes: req });
     assert.equal(res.status, 200);
     assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:R/);
     const s = summary(res.body);
@@ -81,7 +91,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
 
   it('sells a room: RESRSP carries the record locator, stock goes down, a resend is answered the same without selling twice', async () => {
     const r = ref();
-    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(r, 2) });
+    const res = await handleEdifact(deps, { actor: agent, bytes: sell(r, 2) });
     const s = summary(res.body);
     assert.deepEqual(s.errors, []);
     assert.match(s.locator ?? '', /^[A-Z0-9]{6}$/);
@@ -93,11 +103,11 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.equal(booking.externalRef, `1A:PNR${r}`);
     assert.equal(booking.travellers[0].documents?.[0].number, 'C4412987');
 
-    const again = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(r, 2) });
+    const again = await handleEdifact(deps, { actor: agent, bytes: sell(r, 2) });
     assert.equal(summary(again.body).locator, s.locator);
     assert.deepEqual(await sold('QCA-SAFWA-DBL'), [2, 2, 2]);
 
-    const cancel = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', `RCI+MQM:${s.locator}`]) });
+    const cancel = await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', `RCI+MQM:${s.locator}`]) });
     const c = summary(cancel.body);
     assert.deepEqual(c.errors, []);
     assert.equal(c.status, 'XX');
@@ -105,7 +115,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
   });
 
   it('answers a sale beyond the allotment with ERI (GW_SOLD_OUT) and moves nothing', async () => {
-    const res = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: sell(ref(), 41) });
+    const res = await handleEdifact(deps, { actor: agent, bytes: sell(ref(), 41) });
     const s = summary(res.body);
     assert.equal(s.locator, undefined);
     assert.deepEqual(s.errors, [{ code0085: '18', code: 'GW_SOLD_OUT', text: 'NO AVAILABILITY' }]);
@@ -113,25 +123,46 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
   });
 
   it('holds, then confirms a hold, and reports an unknown product code or locator with ERI', async () => {
-    const hold = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
+    const hold = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
     assert.equal(hold.status, 'HN');
-    const conf = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+6', `RCI+MQM:${hold.locator}`]) })).body);
+    const conf = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+6', `RCI+MQM:${hold.locator}`]) })).body);
     assert.equal(conf.status, 'HK');
     assert.equal(conf.locator, hold.locator);
 
-    const unknown = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+2', `TVL+${ddmmyy(start)}+QCA++QCA-SAFWA+PENTHOUSE`]) })).body);
+    const unknown = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+2', `TVL+${ddmmyy(start)}+QCA++QCA-SAFWA+PENTHOUSE`]) })).body);
     assert.equal(unknown.errors[0].code, 'GW_UNKNOWN_PRODUCT');
-    const noBooking = summary((await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', 'RCI+MQM:ZZZZZZ']) })).body);
+    const noBooking = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', 'RCI+MQM:ZZZZZZ']) })).body);
     assert.equal(noBooking.errors[0].code, 'GW_UNKNOWN_BOOKING');
     assert.equal(noBooking.errors[0].code0085, '12');
   });
 
   it('rejects an interchange sent in another partner\'s name, and garbage, with a CONTRL', async () => {
-    const other = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: unb('AG-BARAKA', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}+QCA`]) });
+    const other = await handleEdifact(deps, { actor: agent, bytes: unb('AG-BARAKA', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}+QCA`]) });
     assert.equal(other.status, 403);
-    assert.match(other.body.toString('latin1'), /UNH\+1\+CONTRL:4:1:UN'UCI\+GDS\d+\+AG-BARAKA:ZZZ\+MAQAM:ZZZ\+4\+23'/);
-    const junk = await handleEdifact({ gateway: w.gateway }, { actor: agent, bytes: Buffer.from('this is not EDIFACT') });
+    assert.match(other.body.toString('latin1'), /UNH\+1\+CONTRL:4:1:UN'UCI\+GDS\d+\+AG-BARAKA:ZZZ\+MAQAM:ZZZ\+4\+23/);
+    const junk = await handleEdifact(deps, { actor: agent, bytes: Buffer.from('this is not EDIFACT') });
     assert.equal(junk.status, 400);
     assert.match(junk.body.toString('latin1'), /CONTRL/);
+  });
+
+  it('translates a PAXLST posted by a partner, returns the manifest and acknowledges it with a CONTRL', async () => {
+    const r = ref();
+    const body = [
+      'BGM+745', 'TDT+20+SV817+++SV', 'LOC+125+CGK', `DTM+189:${start.slice(2).replace(/-/g, '')}0835:201`, 'LOC+87+JED',
+      'NAD+FL+++SANTOSO:BUDI', 'ATT+2++M', 'DTM+329:670314', 'NAT+2+IDN', 'DOC+P:110:111+C4412987', 'DTM+36:291104', 'LOC+91+IDN', 'CNT+42:1',
+    ];
+    const segs = ['UNH+1+PAXLST:D:05B:UN:IATA', ...body];
+    segs.push(`UNT+${segs.length + 1}+1`);
+    const bytes = Buffer.from(`UNB+UNOA:4+AG-NOOR:ZZZ+MAQAM:ZZZ+20250301:0900+${r}+++1'${segs.join("'")}'UNZ+1+${r}'`, 'latin1');
+    const res = await handleEdifact(deps, { actor: agent, bytes });
+    assert.equal(res.status, 200);
+    assert.match(res.body.toString('latin1'), new RegExp(`UCI\\+${r}\\+AG-NOOR:ZZZ\\+MAQAM:ZZZ\\+7'`));
+    const m = res.canonical[0] as Manifest;
+    assert.equal(m.flight.departureDate, start);
+    assert.equal(m.travellers[0].documents?.[0].expiry, '2029-11-04');
+    const again = await handleEdifact(deps, { actor: agent, bytes });
+    assert.equal(again.status, 409);
+    assert.match(again.body.toString('latin1'), new RegExp(`UCI\\+${r}\\+AG-NOOR:ZZZ\\+MAQAM:ZZZ\\+4\\+26`));
+    assert.deepEqual(again.canonical, []);
   });
 });

@@ -84,7 +84,7 @@ async function renderBooking(gw: GatewayApi, ctx: Ctx, action: ReservationComman
  * RESREQ → `gateway.book/confirm/cancel/modify` → RESRSP body. `ctx.idempotencyKey` makes a repeated
  * request (same partner, interchange reference and message reference) answer what the first one did.
  */
-export async function runReservation(gw: GatewayApi, ctx: Ctx, cmd: ReservationCommand, channel: string): Promise<Segment[]> {
+export async function runReservation(gw: GatewayApi, ctx: Ctx, cmd: ReservationCommand, channel: string): Promise<{ segments: Segment[]; booking: Booking | null }> {
   try {
     let b: Booking;
     switch (cmd.action) {
@@ -108,9 +108,9 @@ export async function runReservation(gw: GatewayApi, ctx: Ctx, cmd: ReservationC
         b = await gw.modify(ctx, cmd.locator!, { items: await itemsOf(gw, ctx, cmd) });
         break;
     }
-    return await renderBooking(gw, ctx, cmd.action, b);
+    return { segments: await renderBooking(gw, ctx, cmd.action, b), booking: b };
   } catch (e) {
     if (!isGatewayError(e)) throw e;
-    return renderResrsp(cmd.action, { error: errorOf(e), locator: cmd.locator });
+    return { segments: renderResrsp(cmd.action, { error: errorOf(e), locator: cmd.locator }), booking: null };
   }
 }

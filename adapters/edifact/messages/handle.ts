@@ -1,16 +1,23 @@
 /**
- * `POST /edifact`: one interchange in, the answer interchange out. AVLREQ and RESREQ messages are run
- * against the gateway and answered with AVLRSP/RESRSP (ERI segments on refusal); PAXLST and PNRGOV are
- * translated and acknowledged. An interchange the syntax engine rejects, or that comes from another
- * partner than the authenticated one, is answered with a CONTRL naming the 0085 error.
+ * `POST /edifact`: interchange in, answer out. The syntax engine's inbound pipeline (`processInbound`)
+ * checks the envelope against the partner profile (sender = the authenticated partner, recipient,
+ * password, duplicate 0020 → 26), archives the raw interchange and builds the CONTRL the partner's policy
+ * asks for. Then AVLREQ and RESREQ are run against the gateway and answered with AVLRSP/RESRSP (ERI on
+ * refusal) in an interchange of the request's form, archived as the reply; PAXLST and PNRGOV are
+ * translated, their canonical values returned to the caller, and acknowledged by the CONTRL.
  *
  * Idempotency: every mutating call carries the key `edifact:<UNB 0020 or UIB S302>:<message ref>` under
- * the authenticated partner, so a partner resending the same interchange gets the same answer and moves
- * no stock twice.
+ * the authenticated partner. A GDS that resends an interactive interchange (a timeout retry: same 0020)
+ * gets the answer of the first one, replayed by core, and no stock moves twice; a resent batch
+ * interchange gets the CONTRL with 26.
  */
 import type { GatewayApi } from '../../../core/api';
-import type { Actor } from '../../../core/model';
-import { OUR_ID, parseInterchanges, serializeSegments, type Finding as EngineFinding, type Interchange, type Message, type SegmentData } from '..';
+import type { Actor, Booking } from '../../../core/model';
+import type { Sql } from '../../postgres/db';
+import {
+  archiveInterchange, correlateArchive, loadPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
+  type Finding as EngineFinding, type InboundInterchange, type Interchange, type Message, type PartnerDirectory, type SegmentData,
+} from '..';
 import { runAvailability, runReservation } from './exec';
 import { errorSegments, parseAvlreq, parseResreq } from './interactive';
 import { responseInterchange, type ResponseMessage } from './outbound';
@@ -19,10 +26,14 @@ import { referenceDay, translateMessage } from './translate';
 /** What the handler needs. */
 export interface EdifactDeps {
   gateway: GatewayApi;
+  /** Duplicate registry, archive and control sequences (omit only in tools without a database). */
+  db?: Sql | null;
+  /** EDIFACT partner profiles (default: config/partners, loaded once). */
+  partners?: PartnerDirectory;
   now?: () => Date;
 }
 
-/** The HTTP answer: the response interchange or a CONTRL. */
+/** The HTTP answer: the response interchange(s) or a CONTRL. */
 export interface EdifactReply {
   status: number;
   contentType: string;
@@ -31,89 +42,117 @@ export interface EdifactReply {
   canonical: unknown[];
 }
 
-const CONTENT_TYPE = 'application/EDIFACT';
+export const EDIFACT_CONTENT_TYPE = 'application/EDIFACT';
+
+let defaultPartners: PartnerDirectory | null = null;
 
 function firstError(fs: EngineFinding[]): EngineFinding | undefined {
   return fs.find((f) => f.severity === 'error');
 }
 
-/**
- * A CONTRL rejecting (0083 = 4) or acknowledging (7) the interchange, with the first error's 0085 code.
- * Minimal until the syntax engine's CONTRL generator is wired here; it points at the interchange level.
- */
-function contrl(ich: Interchange | null, action: '4' | '7', code: string, responderRef: string, now: Date): Buffer {
+/** A CONTRL for input in which no interchange could even be found (no UNB/UIB to answer about). */
+function noInterchangeContrl(code: string, ref: string, now: Date): Buffer {
   const iso = now.toISOString();
-  const uci: SegmentData = { tag: 'UCI', elements: [[ich?.controlRef ?? ''], ich ? [ich.sender.id, ich.sender.qualifier ?? ''] : [''], ich ? [ich.recipient.id, ich.recipient.qualifier ?? ''] : [OUR_ID.id], [action]] };
-  if (action === '4') uci.elements.push([code]);
-  const body: SegmentData[] = [{ tag: 'UNH', elements: [['1'], ['CONTRL', '4', '1', 'UN']] }, uci];
-  body.push({ tag: 'UNT', elements: [[String(body.length + 1)], ['1']] });
   const segs: SegmentData[] = [
-    { tag: 'UNB', elements: [[ich?.syntax.id && !ich.interactive ? ich.syntax.id : 'UNOA', '4'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ich ? [ich.sender.id, ich.sender.qualifier ?? ''] : [''], [iso.slice(0, 10).replace(/-/g, ''), iso.slice(11, 16).replace(':', '')], [responderRef.slice(0, 14)]] },
-    ...body,
-    { tag: 'UNZ', elements: [['1'], [responderRef.slice(0, 14)]] },
+    { tag: 'UNB', elements: [['UNOA', '4'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ['UNKNOWN'], [iso.slice(0, 10).replace(/-/g, ''), iso.slice(11, 16).replace(':', '')], [ref]] },
+    { tag: 'UNH', elements: [['1'], ['CONTRL', '4', '1', 'UN']] },
+    { tag: 'UCI', elements: [[''], ['UNKNOWN'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ['4'], [code]] },
+    { tag: 'UNT', elements: [['3'], ['1']] },
+    { tag: 'UNZ', elements: [['1'], [ref]] },
   ];
   return serializeSegments(segs, { syntaxId: 'UNOA', una: true });
 }
 
-function responderRefFor(ich: Interchange | null, now: Date): string {
-  // Deterministic per request so a resent interchange gets byte-identical answers (idempotent replay).
-  return ich?.controlRef ? `R${ich.controlRef}`.slice(0, 14) : `R${now.getTime().toString(36).toUpperCase()}`;
+function rejectionStatus(ich: Interchange): number {
+  const code = firstError(ich.findings)?.code;
+  return code === '23' ? 403 : code === '26' ? 409 : 400;
 }
 
-/** The sender may act only as itself: UNB/UIB sender must be the authenticated partner (operators excepted). */
-function senderMatches(ich: Interchange, actor: Actor): boolean {
-  return actor.kind === 'operator' || ich.sender.id.toUpperCase() === actor.partnerId.toUpperCase();
+interface Answered {
+  responses: ResponseMessage[];
+  bookings: Booking[];
+  canonical: unknown[];
 }
 
-async function answer(deps: EdifactDeps, actor: Actor, ich: Interchange, m: Message, now: Date): Promise<ResponseMessage | null> {
-  const ctx = { actor, idempotencyKey: `edifact:${ich.controlRef}:${m.ref}`.slice(0, 200) };
+async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, messages: Message[], now: Date, interactiveOnly: boolean): Promise<Answered> {
+  const out: Answered = { responses: [], bookings: [], canonical: [] };
   const tctx = { refDate: referenceDay(ich.date, now) };
-  if (m.type === 'AVLREQ') {
-    const r = parseAvlreq(m.segments, tctx);
-    const segs = r.command ? await runAvailability(deps.gateway, { actor }, r.command) : errorSegments('GW_BAD_INPUT', r.findings.list.find((f) => f.severity === 'error')?.message ?? 'invalid AVLREQ');
-    return { type: 'AVLRSP', ref: m.ref, segments: segs };
+  for (const m of messages) {
+    const interactive = m.type === 'AVLREQ' || m.type === 'RESREQ';
+    if (interactiveOnly && !interactive) continue;
+    const type = m.type === 'AVLREQ' ? 'AVLRSP' : 'RESRSP';
+    if (m.rejected) {
+      if (interactive) out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_SYNTAX', firstError(m.findings)?.message ?? 'message rejected') });
+      continue;
+    }
+    if (m.type === 'AVLREQ') {
+      const r = parseAvlreq(m.segments, tctx);
+      const segments = r.command ? await runAvailability(deps.gateway, { actor }, r.command) : errorSegments('GW_BAD_INPUT', r.findings.list.find((f) => f.severity === 'error')?.message ?? 'invalid AVLREQ');
+      out.responses.push({ type, ref: m.ref, segments });
+    } else if (m.type === 'RESREQ') {
+      const r = parseResreq(m.segments, tctx);
+      if (!r.command) {
+        out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_BAD_INPUT', r.findings.list.find((f) => f.severity === 'error')?.message ?? 'invalid RESREQ') });
+        continue;
+      }
+      const ctx = { actor, idempotencyKey: `edifact:${ich.controlRef}:${m.ref}`.slice(0, 200) };
+      const res = await runReservation(deps.gateway, ctx, r.command, `edifact:${actor.partnerId}`);
+      if (res.booking) out.bookings.push(res.booking);
+      out.responses.push({ type, ref: m.ref, segments: res.segments });
+    } else {
+      out.canonical.push(...translateMessage(m, ich, now).canonical);
+    }
   }
-  if (m.type === 'RESREQ') {
-    const r = parseResreq(m.segments, tctx);
-    const segs = r.command
-      ? await runReservation(deps.gateway, ctx, r.command, `edifact:${actor.partnerId}`)
-      : errorSegments('GW_BAD_INPUT', r.findings.list.find((f) => f.severity === 'error')?.message ?? 'invalid RESREQ');
-    return { type: 'RESRSP', ref: m.ref, segments: segs };
-  }
-  return null;
+  return out;
+}
+
+async function replyRef(deps: EdifactDeps, ii: InboundInterchange): Promise<string> {
+  if (deps.db && ii.partner) return nextControlRef(deps.db, ii.partner.id);
+  return `R${ii.interchange.controlRef}`.slice(0, 14);
 }
 
 /**
- * Handles one POSTed interchange for an authenticated partner. Never throws on bad input: syntax
- * problems give a CONTRL (HTTP 400 when the interchange was rejected), business refusals give ERI.
+ * Handles the POSTed bytes for an authenticated partner. Never throws on bad input: syntax and envelope
+ * problems give a CONTRL, business refusals give ERI inside AVLRSP/RESRSP.
  */
 export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; bytes: Buffer }): Promise<EdifactReply> {
   const now = deps.now?.() ?? new Date();
-  const parsed = parseInterchanges(req.bytes);
-  const ich = parsed.interchanges[0] ?? null;
-  const reject = (code: string, status = 400): EdifactReply => ({ status, contentType: CONTENT_TYPE, body: contrl(ich, '4', code, responderRefFor(ich, now), now), canonical: [] });
-  if (!ich) return reject(firstError(parsed.findings)?.code ?? '13');
-  if (parsed.interchanges.length > 1) return reject('18');
-  if (ich.rejected) return reject(firstError(ich.findings)?.code ?? firstError(ich.groups.flatMap((g) => g.findings))?.code ?? '18');
-  if (!senderMatches(ich, req.actor)) return reject('23', 403);
-
-  const responses: ResponseMessage[] = [];
+  const partners = deps.partners ?? (defaultPartners ??= loadPartnerProfiles());
+  const inbound = await processInbound(req.bytes, { partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now });
+  if (inbound.interchanges.length === 0) {
+    const code = firstError(inbound.findings)?.code ?? '13';
+    return { status: 400, contentType: EDIFACT_CONTENT_TYPE, body: noInterchangeContrl(code, `R${now.getTime().toString(36).toUpperCase()}`.slice(0, 14), now), canonical: [] };
+  }
+  const bodies: Buffer[] = [];
   const canonical: unknown[] = [];
-  for (const m of ich.messages) {
-    if (m.rejected) {
-      const e = firstError(m.findings);
-      if (m.type === 'AVLREQ' || m.type === 'RESREQ') {
-        responses.push({ type: m.type === 'AVLREQ' ? 'AVLRSP' : 'RESRSP', ref: m.ref, segments: errorSegments('GW_SYNTAX', e?.message ?? 'message rejected') });
-      }
+  let status = 200;
+  for (const ii of inbound.interchanges) {
+    const ich = ii.interchange;
+    // A resent interactive interchange is a retry: answer it again (core replays by idempotency key).
+    const retry = ii.duplicate && !ich.findings.some((f) => f.severity === 'error' && f.code !== '26');
+    if (!ii.processable && !retry) {
+      if (ii.contrl) bodies.push(ii.contrl.bytes);
+      status = Math.max(status, rejectionStatus(ich));
       continue;
     }
-    const r = await answer(deps, req.actor, ich, m, now);
-    if (r) responses.push(r);
-    else canonical.push(...translateMessage(m, ich, now).canonical);
+    const a = await answerMessages(deps, req.actor, ich, ich.messages, now, retry);
+    canonical.push(...a.canonical);
+    if (a.responses.length === 0) {
+      if (ii.contrl) bodies.push(ii.contrl.bytes);
+      if (retry) status = Math.max(status, 409);
+      continue;
+    }
+    const ref = await replyRef(deps, ii);
+    const bytes = responseInterchange(ich, a.responses, ref, now);
+    bodies.push(bytes);
+    if (deps.db) {
+      const outId = await archiveInterchange(deps.db, {
+        direction: 'out', partnerId: ii.partner?.id ?? null, sender: ich.recipient.id || OUR_ID.id, recipient: ich.sender.id, controlRef: ref,
+        messageTypes: [...new Set(a.responses.map((r) => r.type))], bytes, inReplyTo: ii.archiveId,
+        correlation: { bookings: a.bookings.map((b) => b.locator) },
+      });
+      if (ii.archiveId !== null) await correlateArchive(deps.db, ii.archiveId, { reply: outId, bookings: a.bookings.map((b) => b.locator) });
+    }
   }
-  if (responses.length === 0) {
-    // Batch messages only (PAXLST, PNRGOV): acknowledge the interchange.
-    return { status: 200, contentType: CONTENT_TYPE, body: contrl(ich, '7', '', responderRefFor(ich, now), now), canonical };
-  }
-  return { status: 200, contentType: CONTENT_TYPE, body: responseInterchange(ich, responses, responderRefFor(ich, now), now), canonical };
+  return { status, contentType: EDIFACT_CONTENT_TYPE, body: Buffer.concat(bodies), canonical };
 }

@@ -6,7 +6,7 @@
  * the input and returns what it could translate plus every finding, each with its 0085 code and segment
  * position (1-based in its interchange, UNB = 1).
  */
-import { parseInterchanges } from '..';
+import { parseInterchanges, type ParseOptions } from '..';
 import { fromEngineFinding, translateMessage } from './translate';
 import type { Finding } from './segments';
 
@@ -16,7 +16,7 @@ export { parsePnrgov } from './pnrgov';
 export { parseAvlreq, parseResreq, renderAvlrsp, renderResrsp, parseResponse } from './interactive';
 export type { AvailabilityCommand, ReservationCommand, ProductRef, ResponseSummary } from './interactive';
 export { TRANSLATORS, referenceDay, translateMessage, fromEngineFinding } from './translate';
-export { handleEdifact, type EdifactDeps, type EdifactReply } from './handle';
+export { handleEdifact, EDIFACT_CONTENT_TYPE, type EdifactDeps, type EdifactReply } from './handle';
 export { manifestToPaxlst, responseInterchange, type PaxlstOptions } from './outbound';
 export { runAvailability, runReservation } from './exec';
 
@@ -30,11 +30,12 @@ export interface TranslationResult {
 
 /**
  * Detects and translates every message of the interchanges in `bytes`.
- * Never throws on bad input: problems come back as findings.
+ * Never throws on bad input: problems come back as findings. `now` is the reference day only for
+ * interchanges without a date; `parse` takes a partner's options (`parseOptionsFor(profile)`).
  */
-export function translateEdifact(bytes: Uint8Array | string, opts: { now?: Date } = {}): TranslationResult {
+export function translateEdifact(bytes: Uint8Array | string, opts: { now?: Date; parse?: ParseOptions } = {}): TranslationResult {
   const now = opts.now ?? new Date();
-  const parsed = parseInterchanges(bytes);
+  const parsed = parseInterchanges(bytes, opts.parse);
   const out: TranslationResult = { canonical: [], findings: parsed.findings.map((f) => fromEngineFinding(f)), messages: [] };
   if (parsed.interchanges.length === 0 && out.findings.length === 0) {
     out.findings.push({ code0085: '13', severity: 'error', message: 'No UN/EDIFACT interchange (UNB or UIB) found in the input' });
