@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { forEachBackend } from './support/db';
 import { startSim, type ChannelSim } from './support/channel-sim';
+import { otaProjection } from './support/ari-world';
 import { channel, differences, dropTopology, mappingFor, namespace, randomChange, rng, seedCatalogue, tempDir, truthView, until, writeMapping, type Catalogue } from './support/ari-world';
 import { startDistribution, type Distribution } from '../adapters/channels/distribution';
 import { silentLogger } from '../adapters/log/logger';
@@ -64,13 +65,3 @@ forEachBackend(`ARI distribution over the ${busName}`, (backend) => {
   });
 });
 
-/** What OpenTravel carries of a state: no allotment; LOS 0 means none; amounts as attribute strings. */
-export function otaProjection(kind: string, s: Record<string, unknown>): unknown {
-  if (kind === 'availability') {
-    const { allotment: _a, available, ...rest } = s;
-    return { ...rest, available: Math.max(0, available as number) };
-  }
-  const amounts: Record<string, string> = {};
-  for (const [g, v] of Object.entries(s.amounts as Record<string, unknown>)) amounts[g] = String(v);
-  return { ...s, amounts, extraAdult: s.extraAdult === null ? null : String(s.extraAdult), extraChild: s.extraChild === null ? null : String(s.extraChild) };
-}

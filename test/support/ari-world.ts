@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Db } from '../../adapters/postgres/db';
 import type { OtaMapping } from '../../adapters/ota';
 import { validateChannel, type ChannelConfig } from '../../config/channels/validate';
@@ -16,6 +17,8 @@ import { readState } from '../../adapters/channels/store';
 import { stableJson } from '../../adapters/channels/coalesce';
 import { simKey, type ChannelSim } from './channel-sim';
 import { AmqpBus } from '../../adapters/amqp/bus';
+
+const run = promisify(execFile);
 
 export const AVAILABILITY_STATE = `jsonb_build_object(
   'available', u.allotment - u.sold - u.held, 'allotment', u.allotment, 'stopSell', u.stop_sell,
@@ -197,13 +200,16 @@ export function canCloseConnections(): boolean {
   }
 }
 
-/** Closes, from the broker side, every connection whose client named itself `name`; returns how many. */
-export function closeConnections(name: string): number {
-  const out = execFileSync('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], { encoding: 'utf8', timeout: 30_000 });
+/**
+ * Closes, from the broker side, every connection whose client named itself `name` (only ours: other runs
+ * share the broker); returns how many.
+ */
+export async function closeConnections(name: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], { encoding: 'utf8', timeout: 30_000 });
   let n = 0;
-  for (const line of out.split('\n')) {
+  for (const line of stdout.split('\n')) {
     if (!line.includes(`"connection_name","${name}"`)) continue;
-    execFileSync('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0], 'test: broker closes the connection'], { timeout: 30_000 });
+    await run('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0], 'test: broker closes the connection'], { timeout: 30_000 });
     n++;
   }
   return n;
@@ -223,4 +229,15 @@ export async function dropTopology(ns: string, channels: ChannelConfig[]): Promi
   } finally {
     await bus.close();
   }
+}
+
+/** What OpenTravel carries of a state: no allotment; LOS 0 means none; amounts as attribute strings. */
+export function otaProjection(kind: string, s: Record<string, unknown>): unknown {
+  if (kind === 'availability') {
+    const { allotment: _a, available, ...rest } = s;
+    return { ...rest, available: Math.max(0, available as number) };
+  }
+  const amounts: Record<string, string> = {};
+  for (const [g, v] of Object.entries(s.amounts as Record<string, unknown>)) amounts[g] = String(v);
+  return { ...s, amounts, extraAdult: s.extraAdult === null ? null : String(s.extraAdult), extraChild: s.extraChild === null ? null : String(s.extraChild) };
 }
