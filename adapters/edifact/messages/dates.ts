@@ -13,7 +13,6 @@
  * used.
  */
 import type { IsoDate } from '../../../core/model';
-import { isIsoDate } from '../../../core/dates';
 
 export type Century = 'past' | 'window';
 
@@ -26,9 +25,22 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Numeric checks and one string build: this runs for every birth and expiry date of a 100k manifest.
 function iso(y: number, m: number, d: number): IsoDate | null {
-  const s = `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-  return isIsoDate(s) ? s : null;
+  if (!(m >= 1 && m <= 12 && d >= 1 && y >= 1 && y <= 9999)) return null;
+  const leap = m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+  if (d > DAYS[m - 1] + (leap ? 1 : 0)) return null;
+  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+}
+
+function allDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
 }
 
 /** The four-digit year of `yy` under the pivot rule, relative to the reference day `ref`. */
@@ -41,7 +53,8 @@ export function centuryOf(yy: number, mm: number, dd: number, rule: Century, ref
     return y;
   }
   let y = Math.floor(refYear / 100) * 100 + yy;
-  if (`${pad(y, 4)}-${pad(mm)}-${pad(dd)}` > ref) y -= 100;
+  const refNum = refYear * 10000 + +ref.slice(5, 7) * 100 + +ref.slice(8, 10);
+  if (y * 10000 + mm * 100 + dd > refNum) y -= 100;
   return y;
 }
 
@@ -52,8 +65,9 @@ function fromParts(y: string, m: number, d: number, rule: Century, ref: IsoDate)
 
 /** `YYMMDD` or `CCYYMMDD` (EDIFACT 2379 formats 101 and 102, and the first part of 201/203). */
 export function parseYmd(s: string, rule: Century, ref: IsoDate): IsoDate | null {
-  if (/^\d{6}$/.test(s)) return fromParts(s.slice(0, 2), +s.slice(2, 4), +s.slice(4, 6), rule, ref);
-  if (/^\d{8}$/.test(s)) return iso(+s.slice(0, 4), +s.slice(4, 6), +s.slice(6, 8));
+  if (!allDigits(s)) return null;
+  if (s.length === 6) return fromParts(s.slice(0, 2), +s.slice(2, 4), +s.slice(4, 6), rule, ref);
+  if (s.length === 8) return iso(+s.slice(0, 4), +s.slice(4, 6), +s.slice(6, 8));
   return null;
 }
 
@@ -85,7 +99,7 @@ export function parseDtm(value: string, format: string, rule: Century, ref: IsoD
   const v = value.trim();
   const f = format || ({ 6: '101', 8: '102', 10: '201', 12: '203' } as Record<number, string>)[v.length] || '';
   const len: Record<string, number> = { '101': 6, '102': 8, '201': 10, '203': 12 };
-  if (!len[f] || v.length !== len[f] || !/^\d+$/.test(v)) return null;
+  if (!len[f] || v.length !== len[f] || !allDigits(v)) return null;
   const dateLen = f === '101' || f === '201' ? 6 : 8;
   const date = parseYmd(v.slice(0, dateLen), rule, ref);
   if (!date) return null;
