@@ -118,11 +118,13 @@ export function resStatus(b: Booking): string {
 /** The HotelReservation element of a booking, in the partner's codes. Non-hotel lines are left out. */
 export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opts: { resStatus?: string; asSender?: boolean } = {}): Promise<string> {
   const stays: string[] = [];
+  let firstHotel: string | undefined;
   for (const it of b.items) {
     if (it.kind !== 'hotel') continue;
     const codes = await resolver.codesOfProduct(it.productId);
     const rate = await resolver.codesOfRatePlan(it.productId, it.ratePlanId);
     const inv = codes?.invTypeCode ?? it.productId;
+    firstHotel ??= codes?.hotelCode ?? it.providerId;
     const total = el('Total', { AmountAfterTax: it.price.amount, CurrencyCode: it.price.currency });
     stays.push(el('RoomStay', { RoomStayStatus: resStatus(b) },
       el('RoomTypes', null, el('RoomType', { RoomTypeCode: inv, NumberOfUnits: it.quantity })),
@@ -157,6 +159,8 @@ export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opt
     el('ResGlobalInfo', null,
       el('Total', { AmountAfterTax: b.total.amount, CurrencyCode: b.total.currency }),
       el('HotelReservationIDs', null, ...ids),
+      // The 2015B HotelReservation's ResGlobalInfo ends with a required BasicPropertyInfo.
+      el('BasicPropertyInfo', { HotelCode: firstHotel ?? b.items[0]?.providerId ?? 'MAQAM' }),
     ),
   );
 }

@@ -217,8 +217,13 @@ export function el(name: string, attrs: Attrs | null, ...children: (string | nul
   return body === '' ? s + '/>' : s + '>' + body + '</' + name + '>';
 }
 
+/** Escapes character data (quotes need no escaping outside attributes). */
+export function escText(v: string): string {
+  return /[&<>]/.test(v) ? v.replace(/[&<>]/g, (c) => ESC[c]) : v;
+}
+
 /** An element holding only text. */
 export function textEl(name: string, attrs: Attrs | null, value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return el(name, attrs);
-  return el(name, attrs, esc(value));
+  return el(name, attrs, escText(value));
 }

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as soap from 'soap';
+import { forEachBackend } from './support/db';
+import { openOtaWorld, pos, OTA_NS, type OtaWorld } from './support/ota-world';
+import { assertValidOta } from './support/ota-xsd';
+import { addDays } from '../adapters/ota/dates';
+import { parseXml, kid, kids, at, path } from '../adapters/ota/xml';
+
+function resId(xml: string, type: string): string | undefined {
+  const d = parseXml(xml).node;
+  const hr = kid(kid(d, 'HotelReservations'), 'HotelReservation') ?? kid(kid(d, 'ReservationsList'), 'HotelReservation');
+  return kids(path(hr, 'ResGlobalInfo', 'HotelReservationIDs'), 'HotelReservationID').find((h) => at(h, 'ResID_Type') === type)?.['@ResID_Value'] as string | undefined;
+}
+
+function roomStay(hotel: string, room: string, rate: string, start: string, end: string, guests = 2): string {
+  return `<RoomStays><RoomStay><RoomTypes><RoomType RoomTypeCode="${room}" NumberOfUnits="1"/></RoomTypes><RatePlans><RatePlan RatePlanCode="${rate}"/></RatePlans>`
+    + `<GuestCounts><GuestCount AgeQualifyingCode="10" Count="${guests}"/></GuestCounts><TimeSpan Start="${start}" End="${end}"/><BasicPropertyInfo HotelCode="${hotel}"/></RoomStay></RoomStays>`;
+}
+
+const guests = `<ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName><GivenName>Aisha</GivenName><Surname>Rahman</Surname></PersonName><Telephone PhoneNumber="+62811000000"/></Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>`;
+const card = `<ResGlobalInfo><Guarantee><GuaranteesAccepted><GuaranteeAccepted><PaymentCard CardCode="VI" CardNumber="4111111111111111" ExpireDate="1230"/></GuaranteeAccepted></GuaranteesAccepted></Guarantee></ResGlobalInfo>`;
+
+forEachBackend('OTA shopping and booking for channels', (backend) => {
+  let o: OtaWorld;
+  let start: string;
+  let end: string;
+  before(async () => {
+    o = await openOtaWorld(backend);
+    start = addDays(o.w.from, 3);
+    end = addDays(o.w.from, 6);
+  });
+  after(async () => { await o.close(); });
+  const sky = () => pos('SKYCHANNEL', o.skySecret);
+  const rooms = async () => (await o.w.gateway.getInventory({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-DBL', start, start))[0];
+
+  it('shops with OTA_HotelAvailRQ in the channel codes', async () => {
+    const rq = `<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0" EchoToken="shop-1">${sky()}<AvailRequestSegments><AvailRequestSegment><StayDateRange Start="${start}" End="${end}"/>`
+      + `<RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
+      + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
+    const r = await o.post('/ota/OTA_HotelAvailRQ', rq);
+    assertValidOta(r.text);
+    assert.match(r.text, /EchoToken="shop-1"/);
+    assert.match(r.text, /RoomTypeCode="DOUBLE"/);
+    assert.match(r.text, /RatePlanCode="STD"/);
+    const unmapped = await o.post('/ota/OTA_HotelAvailRQ', rq.replace('SKY-MAK-101', 'SKY-NOWHERE'));
+    assertValidOta(unmapped.text);
+    assert.match(unmapped.text, /<Error Type="3" Code="392" ShortText="GW_UNMAPPED_CODE"[^>]*>HotelCode 'SKY-NOWHERE' is not mapped/);
+  });
+
+  it('holds with Initiate, confirms with Commit, reads and cancels over plain HTTP, masking the card in the archive', async () => {
+    const before = await rooms();
+    const init = `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Initiate" EchoToken="r-1">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="SKY-1001"/>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', start, end) + guests + card + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const held = await o.post('/ota/OTA_HotelResRQ', init);
+    assertValidOta(held.text);
+    assert.match(held.text, /ResResponseType="Pending"/);
+    const locator = resId(held.text, '10')!;
+    assert.match(locator, /^[A-Z0-9]{6}$/);
+    assert.equal((await rooms()).held, before.held + 1);
+    const again = await o.post('/ota/OTA_HotelResRQ', init);
+    assert.equal(resId(again.text, '10'), locator, 'a retransmitted Initiate holds nothing more');
+    assert.equal((await rooms()).held, before.held + 1);
+
+    const commit = `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Commit">${sky()}<HotelReservations><HotelReservation><UniqueID Type="10" ID="${locator}"/></HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const ok = await o.post('/ota/OTA_HotelResRQ', commit);
+    assertValidOta(ok.text);
+    assert.match(ok.text, /ResResponseType="Committed"/);
+    assert.equal((await rooms()).sold, before.sold + 1);
+
+    const read = await o.post('/ota/OTA_ReadRQ', `<OTA_ReadRQ xmlns="${OTA_NS}" Version="1.0">${sky()}<ReadRequests><ReadRequest><UniqueID Type="14" ID="SKY-1001"/></ReadRequest></ReadRequests></OTA_ReadRQ>`);
+    assertValidOta(read.text);
+    assert.equal(resId(read.text, '10'), locator);
+    assert.match(read.text, /<Surname>Rahman<\/Surname>/);
+
+    const cancel = await o.post('/ota/OTA_CancelRQ', `<OTA_CancelRQ xmlns="${OTA_NS}" Version="1.0" CancelType="Commit">${sky()}<UniqueID Type="14" ID="SKY-1001"/></OTA_CancelRQ>`);
+    assertValidOta(cancel.text);
+    assert.match(cancel.text, /Status="Cancelled"/);
+    assert.equal((await rooms()).sold, before.sold);
+
+    const archived = await o.w.db.query<{ body: string }>(`SELECT body FROM ota_messages WHERE locator = $1 OR echo_token = 'r-1'`, [locator]);
+    assert.ok(archived.rows.length >= 4);
+    const all = archived.rows.map((r) => r.body).join('\n');
+    assert.doesNotMatch(all, /4111111111111111/);
+    assert.match(all, /CardNumber="\*{12}1111"/);
+    assert.doesNotMatch(all, new RegExp(o.skySecret));
+  });
+
+  it('takes OTA_HotelResNotifRQ pushes idempotently on the channel reservation id (Commit, repeat, Modify, Cancel)', async () => {
+    const before = await rooms();
+    const notif = (status: string, s = start, e = end, echo = status) => `<OTA_HotelResNotifRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="${status}" EchoToken="${echo}">${sky()}<HotelReservations><HotelReservation>`
+      + `<UniqueID Type="14" ID="SKY-2002"/>${roomStay('SKY-MAK-101', 'DOUBLE', 'STD', s, e)}${guests}</HotelReservation></HotelReservations></OTA_HotelResNotifRQ>`;
+    const first = await o.post('/ota/OTA_HotelResNotifRQ', notif('Commit'));
+    assertValidOta(first.text);
+    const locator = resId(first.text, '10')!;
+    const repeat = await o.post('/ota/OTA_HotelResNotifRQ', notif('Commit', start, end, 'other-echo'));
+    assert.equal(resId(repeat.text, '10'), locator, 'the same reservation pushed twice is one booking');
+    assert.equal((await rooms()).sold, before.sold + 1);
+    const mod = await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', addDays(start, 1), end));
+    assertValidOta(mod.text);
+    assert.equal((await rooms()).sold, before.sold, 'the first night is released by the modification');
+    const cx = await o.post('/ota/OTA_HotelResNotifRQ', notif('Cancel'));
+    assertValidOta(cx.text);
+    const cx2 = await o.post('/ota/OTA_HotelResNotifRQ', notif('Cancel', start, end, 'again'));
+    assertValidOta(cx2.text);
+    assert.match(cx2.text, /<Success\/>/);
+    const b = await o.w.gateway.retrieve({ actor: { partnerId: 'CH-SKY', kind: 'channel' } }, locator);
+    assert.equal(b.status, 'cancelled');
+  });
+
+  it('books and cancels a room with node-soap built from our WSDL, authenticated by WS-Security', async () => {
+    const before = await rooms();
+    const client = await soap.createClientAsync(`${o.base}/ota/soap?wsdl`);
+    client.setSecurity(new soap.WSSecurity('SKYCHANNEL', o.skySecret, { passwordType: 'PasswordText', hasNonce: true, hasTimeStamp: false }));
+    const [res] = await client.OTA_HotelResRQAsync({
+      attributes: { Version: '1.0', ResStatus: 'Commit', EchoToken: 'soap-1' },
+      HotelReservations: { HotelReservation: {
+        UniqueID: { attributes: { Type: '14', ID: 'SKY-SOAP-1' } },
+        RoomStays: { RoomStay: {
+          RoomTypes: { RoomType: { attributes: { RoomTypeCode: 'DOUBLE', NumberOfUnits: '1' } } },
+          RatePlans: { RatePlan: { attributes: { RatePlanCode: 'STD' } } },
+          GuestCounts: { GuestCount: { attributes: { AgeQualifyingCode: '10', Count: '2' } } },
+          TimeSpan: { attributes: { Start: start, End: end } },
+          BasicPropertyInfo: { attributes: { HotelCode: 'SKY-MAK-101' } },
+        } },
+      } },
+    });
+    const xml = client.lastResponse as string;
+    assert.ok(res.Success !== undefined, xml);
+    const body = /<OTA_HotelResRS[\s\S]*<\/OTA_HotelResRS>/.exec(xml)![0];
+    assertValidOta(body);
+    const locator = resId(body, '10')!;
+    assert.equal((await rooms()).sold, before.sold + 1);
+    const [cx] = await client.OTA_CancelRQAsync({ attributes: { Version: '1.0', CancelType: 'Commit' }, UniqueID: { attributes: { Type: '10', ID: locator } } });
+    assert.equal(cx.attributes.Status, 'Cancelled');
+    assertValidOta(/<OTA_CancelRS[\s\S]*<\/OTA_CancelRS>/.exec(client.lastResponse as string)![0]);
+    assert.equal((await rooms()).sold, before.sold);
+  });
+
+  it('books and cancels with python3-zeep when it is installed', async function () {
+    const py = '/usr/bin/python3';
+    if (spawnSync(py, ['-c', 'import zeep']).status !== 0) this.skip();
+    const script = `
+import sys
+from lxml import etree
+from zeep import Client
+from zeep.wsse.username import UsernameToken
+NS = "${OTA_NS}"
+c = Client(sys.argv[1], wsse=UsernameToken("SKYCHANNEL", sys.argv[2]))
+E = lambda s: etree.fromstring(s)
+hr = E('<HotelReservations xmlns="%s"><HotelReservation><UniqueID Type="14" ID="SKY-ZEEP-1"/>${roomStay('SKY-MAK-101', 'DOUBLE', 'STD', '%START%', '%END%').replace(/"/g, '\\"')}</HotelReservation></HotelReservations>' % NS)
+r = c.service.OTA_HotelResRQ(_value_1=[hr], _attr_1={"Version": "1.0", "ResStatus": "Commit"})
+loc = [e for e in r._value_1 if etree.QName(e).localname == "HotelReservations"][0].find(".//{%s}HotelReservationID[@ResID_Type='10']" % NS).get("ResID_Value")
+u = E('<UniqueID xmlns="%s" Type="10" ID="%s"/>' % (NS, loc))
+r2 = c.service.OTA_CancelRQ(_value_1=[u], _attr_1={"Version": "1.0", "CancelType": "Commit"})
+print(loc, r2._attr_1.get("Status"))
+`.replace('%START%', start).replace('%END%', end);
+    // Asynchronous: the server answering zeep runs in this very process.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(py, ['-c', script, `${o.base}/ota/soap?wsdl`, o.skySecret]);
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const [locator, status] = run.stdout.trim().split(' ');
+    assert.equal(status, 'Cancelled');
+    const b = await o.w.gateway.retrieve({ actor: { partnerId: 'CH-SKY', kind: 'channel' } }, locator);
+    assert.equal(b.status, 'cancelled');
+  });
+});
