@@ -21,12 +21,14 @@ async function resolveRatePlan(gw: GatewayApi, ctx: Ctx, product: Product, code:
   return rp.id;
 }
 
+// Anything that is not a GatewayError (a bug, a lost database connection) is answered as GW_INTERNAL in
+// the partner's protocol rather than breaking the dialogue; its detail is not leaked to the partner.
 function errorOf(e: unknown): { code: ErrorCode; message: string } {
   if (isGatewayError(e)) return { code: e.code, message: e.message };
-  return { code: 'GW_INTERNAL', message: 'internal error' };
+  return { code: 'GW_INTERNAL', message: 'internal error, retry later' };
 }
 
-/** AVLREQ → `gateway.search` → AVLRSP body. Unexpected failures are rethrown after rendering nothing. */
+/** AVLREQ → `gateway.search` → AVLRSP body (ERI on any failure). */
 export async function runAvailability(gw: GatewayApi, ctx: Ctx, cmd: AvailabilityCommand): Promise<Segment[]> {
   try {
     const { products, ...q } = cmd.query;
@@ -46,7 +48,6 @@ export async function runAvailability(gw: GatewayApi, ctx: Ctx, cmd: Availabilit
     }
     return renderAvlrsp({ offers });
   } catch (e) {
-    if (!isGatewayError(e)) throw e;
     return renderAvlrsp({ error: errorOf(e) });
   }
 }
@@ -110,7 +111,6 @@ export async function runReservation(gw: GatewayApi, ctx: Ctx, cmd: ReservationC
     }
     return { segments: await renderBooking(gw, ctx, cmd.action, b), booking: b };
   } catch (e) {
-    if (!isGatewayError(e)) throw e;
     return { segments: renderResrsp(cmd.action, { error: errorOf(e), locator: cmd.locator }), booking: null };
   }
 }

@@ -37,7 +37,7 @@ export function translateEdifact(bytes: Uint8Array | string, opts: { now?: Date;
   const now = opts.now ?? new Date();
   const parsed = parseInterchanges(bytes, opts.parse);
   const out: TranslationResult = { canonical: [], findings: parsed.findings.map((f) => fromEngineFinding(f)), messages: [] };
-  if (parsed.interchanges.length === 0 && out.findings.length === 0) {
+  if (parsed.interchanges.length === 0 && !out.findings.some((f) => f.severity === 'error')) {
     out.findings.push({ code0085: '13', severity: 'error', message: 'No UN/EDIFACT interchange (UNB or UIB) found in the input' });
   }
   for (const ich of parsed.interchanges) {
