@@ -114,6 +114,22 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
   });
 
+  it('modifies a sold room to two rooms and a shorter stay: the old stock is released and the new taken', async () => {
+    const s = summary((await handleEdifact(deps, { actor: agent, bytes: sell(ref(), 1) })).body);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [1, 1, 1]);
+    const shorter = addDays(end, -1);
+    const mod = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', [
+      'MSD+4', `RCI+MQM:${s.locator}`, `TVL+${ddmmyy(start)}::${ddmmyy(shorter)}+QCA++QCA-SAFWA+DBL:BAR`, 'NUN+2+2',
+    ]) })).body);
+    assert.deepEqual(mod.errors, []);
+    assert.equal(mod.locator, s.locator);
+    assert.equal(mod.items![0].quantity, 2);
+    assert.equal(mod.items![0].end, shorter);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [2, 2, 0]);
+    await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+1', `RCI+MQM:${s.locator}`]) });
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
+  });
+
   it('answers a sale beyond the allotment with ERI (GW_SOLD_OUT) and moves nothing', async () => {
     const res = await handleEdifact(deps, { actor: agent, bytes: sell(ref(), 41) });
     const s = summary(res.body);

@@ -52,3 +52,4 @@ export function translateEdifact(bytes: Uint8Array | string, opts: { now?: Date;
   }
   return out;
 }
+export { edifactHandler, edifactRoute } from './http';
