@@ -104,6 +104,12 @@ export function successRs(root: string, h: Partial<OtaHeader> | undefined, body 
 
 /** `<Root><Errors/></Root>`: nothing was done. */
 export function errorRs(root: string, h: Partial<OtaHeader> | undefined, issues: OtaIssue[]): string {
+  if (root === 'OTA_ErrorRS') {
+    // The parser-level error message has no Errors element: one coded error in attributes.
+    const i = issues[0] ?? { code: 'GW_INTERNAL', message: 'Internal error' };
+    const spec = ERRORS[i.code];
+    return el(root, { ...rsAttrs(h), Status: 'NotProcessed', ErrorCode: i.code, Severity: `EWT ${spec.otaType} ERR ${spec.otaCode}`, ErrorMessage: i.message });
+  }
   return el(root, rsAttrs(h), el('Errors', null, ...issues.map((i) => issueEl('Error', i))));
 }
 
