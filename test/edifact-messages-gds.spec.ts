@@ -76,7 +76,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     const req = uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']);
     const res = await handleEdifact(deps, { actor: agent, bytes: req });
     assert.equal(res.status, 200);
-    assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:R/);
+    assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:\d+\+T1\+\+\+MAQAM:ZZZ\+AG-NOOR:ZZZ\+/);
     const s = summary(res.body);
     assert.deepEqual(s.errors, []);
     const dbl = s.offers!.find((o) => o.providerId === 'QCA-SAFWA' && o.code === 'DBL');
