@@ -37,7 +37,7 @@ function carrierAndNumber(journey: string, carrier: string): { carrier: string; 
   return { carrier: c, flightNumber: j };
 }
 
-interface Loc { code: string; qual: string; seg: Segment; date?: { date: IsoDate; time: string | null } ; dtm?: Segment }
+interface Loc { code: string; qual: string; seg: Segment; dtm?: Segment }
 
 /** Translates one PAXLST message (UNH…UNT or its body) into a manifest. */
 export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manifest: Manifest | null; findings: Findings } {

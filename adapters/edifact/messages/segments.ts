@@ -3,14 +3,13 @@
  * functions over these; they never see separators, release characters or character sets (the syntax
  * engine decoded those).
  */
+import type { Segment as EngineSegment } from '..';
 
-/** One parsed segment: `elements[i][j]` is component j of data element i (after the tag). */
-export interface Segment {
-  tag: string;
-  elements: string[][];
-  /** Position of the segment in its message (UNH/UIH = 1), as CONTRL and findings report it. */
-  position: number;
-}
+/**
+ * The part of the engine's segment the translators read: `elements[i][j]` is component j of data element
+ * i after the tag; `position` is the segment's position in its interchange (UNB = 1), which findings report.
+ */
+export type Segment = Pick<EngineSegment, 'tag' | 'elements' | 'position'>;
 
 export type Severity = 'error' | 'warning';
 
@@ -30,11 +29,6 @@ export function val(s: Segment, e: number, c = 0): string {
   return v === undefined ? '' : v.trim();
 }
 
-/** Element `e` (all components) or an empty list. */
-export function comps(s: Segment, e: number): string[] {
-  return s.elements[e] ?? [];
-}
-
 /** A segment to write: elements as component lists; trailing empty values are trimmed by `seg`. */
 export function seg(tag: string, ...elements: (string | null | undefined | (string | null | undefined)[])[]): Segment {
   const els = elements.map((e) => {
@@ -44,11 +38,6 @@ export function seg(tag: string, ...elements: (string | null | undefined | (stri
   });
   while (els.length > 0 && els[els.length - 1].length === 1 && els[els.length - 1][0] === '') els.pop();
   return { tag, elements: els, position: 0 };
-}
-
-/** Numbers the segments 1..n (UNH/UIH first), as the serializer and UNT/UIT count expect. */
-export function numbered(segments: Segment[]): Segment[] {
-  return segments.map((s, i) => ({ ...s, position: i + 1 }));
 }
 
 /** Collects findings for one message; errors make the message untranslatable. */
