@@ -108,19 +108,17 @@ export async function lastSeqs(db: Sql, channel: string, keys: AriKey[]): Promis
   return out;
 }
 
-/** Records what the channel acknowledged (never lowering a seq) and bumps its counters. */
-export async function recordDelivered(db: Db, channel: string, keys: (AriKey & { seq: number })[], requests: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (keys.length) {
-      await tx.query(`INSERT INTO ari_channel_seq (channel, kind, item_id, day, seq)
-          SELECT $1, k.kind, k.item_id, k.day, k.seq FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[]) AS k(kind, item_id, day, seq)
-          ON CONFLICT (channel, kind, item_id, day) DO UPDATE
-             SET seq = GREATEST(ari_channel_seq.seq, EXCLUDED.seq), delivered_at = now()`,
-        [channel, keys.map((k) => k.kind), keys.map((k) => k.itemId), keys.map((k) => k.day), keys.map((k) => k.seq)]);
-    }
-    await tx.query(`UPDATE ari_channel_stats SET delivered = delivered + $2, requests = requests + $3, last_delivered_at = now()
-       WHERE channel = $1`, [channel, keys.length, requests]);
-  });
+/** Records what the channel acknowledged (never lowering a seq) and bumps its counters, in one statement. */
+export async function recordDelivered(db: Sql, channel: string, keys: (AriKey & { seq: number })[], requests: number): Promise<void> {
+  await db.query(`WITH k AS (
+      INSERT INTO ari_channel_seq (channel, kind, item_id, day, seq)
+      SELECT $1, k.kind, k.item_id, k.day, k.seq FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[]) AS k(kind, item_id, day, seq)
+      ON CONFLICT (channel, kind, item_id, day) DO UPDATE
+         SET seq = GREATEST(ari_channel_seq.seq, EXCLUDED.seq), delivered_at = now()
+      RETURNING 1)
+    UPDATE ari_channel_stats SET delivered = delivered + $6, requests = requests + $7, last_delivered_at = now()
+     WHERE channel = $1 AND (SELECT count(*) FROM k) >= 0`,
+    [channel, keys.map((k) => k.kind), keys.map((k) => k.itemId), keys.map((k) => k.day), keys.map((k) => k.seq), keys.length, requests]);
 }
 
 export async function recordFailed(db: Sql, channel: string, changes: number, error: string): Promise<void> {
