@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { buildContrl } from './contrl';
 import { checkEnvelope, peekSender, wantsContrl } from './envelope';
 import type { Group, Interchange, Message } from './interchange';
-import { EdifactParser, parseInterchanges } from './parser';
+import { EdifactParser, parseInterchanges, type ParseOptions } from './parser';
 import { loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
 import type { Finding, Segment } from './types';
 
@@ -134,16 +134,11 @@ async function readHead(file: string): Promise<Buffer> {
   }
 }
 
-async function parseCmd(a: Args, io: CliIo): Promise<number> {
-  const file = a.file!;
-  const head = await readHead(file);
-  let partner: PartnerProfile | null = null;
-  try {
-    partner = resolvePartner(loadPartnerProfiles(), a, head);
-  } catch (e) {
-    if (a.partner) throw e;
-    io.stderr.write(`maqam edifact: partner profiles not loaded (${(e as Error).message.split('\n')[0]}); using defaults\n`);
-  }
+/**
+ * Streams a source through the parser and writes the segment tree as JSON to `io.stdout` (respecting
+ * back-pressure): the `maqam edifact parse` path, also used by bench/edifact for the 1 GB run.
+ */
+export async function parseToJson(source: AsyncIterable<Uint8Array>, io: CliIo, opts: ParseOptions): Promise<{ interchanges: number; bytes: number }> {
   const out = new Out(io);
   let interchanges = 0;
   let firstIch = true;
@@ -183,17 +178,31 @@ async function parseCmd(a: Args, io: CliIo): Promise<number> {
         out.write(`\n],"groups":[${groups.map(groupJson).join(',')}],"header":${ich.header ? segJson(ich.header) : 'null'},"trailer":${ich.trailer ? segJson(ich.trailer) : 'null'},"rejected":${ich.rejected},"findings":${JSON.stringify(ich.findings)}}`);
       },
     },
-    { ...parseOptionsFor(partner), validate: a.validate, keepSegments: false, keepMessages: false, ...(a.maxSegment ? { maxSegmentBytes: a.maxSegment } : {}) },
+    { ...opts, keepSegments: false, keepMessages: false },
   );
   void inMessage;
-  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  for await (const chunk of stream) {
-    parser.push(chunk as Buffer);
+  for await (const chunk of source) {
+    parser.push(chunk);
     if (out.pending > 0) await out.flush();
   }
   const findings: Finding[] = parser.end();
   out.write(`\n],"findings":${JSON.stringify(findings)}}\n`);
   await out.flush();
+  return { interchanges, bytes: parser.bytesRead };
+}
+
+async function parseCmd(a: Args, io: CliIo): Promise<number> {
+  const file = a.file!;
+  const head = await readHead(file);
+  let partner: PartnerProfile | null = null;
+  try {
+    partner = resolvePartner(loadPartnerProfiles(), a, head);
+  } catch (e) {
+    if (a.partner) throw e;
+    io.stderr.write(`maqam edifact: partner profiles not loaded (${(e as Error).message.split('\n')[0]}); using defaults\n`);
+  }
+  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
+  const { interchanges } = await parseToJson(stream, io, { ...parseOptionsFor(partner), validate: a.validate, ...(a.maxSegment ? { maxSegmentBytes: a.maxSegment } : {}) });
   if (interchanges === 0) {
     io.stderr.write(`maqam edifact: ${file} holds no EDIFACT interchange\n`);
     return 1;

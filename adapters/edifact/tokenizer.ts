@@ -54,6 +54,7 @@ const MODE_BETWEEN = 0; // expecting UNA/UNB/UIB (start, or after UNZ/UIZ)
 const MODE_SEGMENTS = 1;
 const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
+const EMPTY: string[] = [];
 const U = 0x55, N = 0x4e, A = 0x41, B = 0x42, I = 0x49;
 
 const latin1Slice: (buf: Buffer, s: number, e: number) => string =
@@ -81,6 +82,8 @@ export class Tokenizer {
   private mpos = new Int32Array(256);
   private mtype = new Uint8Array(256);
   private mcount = 0;
+  private nElem = 0;
+  private nRep = 0;
   private hasRelease = false;
   private hasHigh = false;
   private hasBad = false;
@@ -185,6 +188,7 @@ export class Tokenizer {
     const keep = this.mode === MODE_SEGMENTS && !this.atStart ? this.segStart : this.pos;
     if (keep === 0) return;
     this.buf.copyWithin(0, keep, this.len);
+    this.strLen = -1;
     this.len -= keep;
     this.pos -= keep;
     this.base += keep;
@@ -424,6 +428,8 @@ export class Tokenizer {
         this.segStart = i;
         this.atStart = false;
         this.mcount = 0;
+        this.nElem = 0;
+        this.nRep = 0;
         this.hasRelease = this.hasHigh = this.hasBad = false;
       }
       // scan to the next special byte
@@ -442,7 +448,14 @@ export class Tokenizer {
         case C_REP: {
           if (this.mcount === this.mpos.length) this.growMarks();
           this.mpos[this.mcount] = i;
-          this.mtype[this.mcount++] = c === C_COMP ? M_COMP : c === C_ELEM ? M_ELEM : M_REP;
+          if (c === C_ELEM) {
+            this.mtype[this.mcount++] = M_ELEM;
+            this.nElem++;
+          } else if (c === C_COMP) this.mtype[this.mcount++] = M_COMP;
+          else {
+            this.mtype[this.mcount++] = M_REP;
+            this.nRep++;
+          }
           i++;
           break;
         }
@@ -529,7 +542,7 @@ export class Tokenizer {
       return;
     }
     const b = this.buf;
-    const str = latin1Slice(b, s, e);
+    const str = this.bufString();
     const mcount = this.mcount;
     const mp = this.mpos;
     const mt = this.mtype;
@@ -538,20 +551,63 @@ export class Tokenizer {
     let k = 0;
     let start = s;
     let tagEnd = mcount > 0 ? mp[0] : e;
-    let tag = slow ? this.decode(str, s, start, tagEnd) : str.substring(0, tagEnd - s);
+    let tag = slow ? this.decode(str, 0, start, tagEnd) : this.cut(str, 0, s, tagEnd);
     // components of the tag element beyond the first (syntax 4 nesting indicators) are skipped
     while (k < mcount && mt[k] === M_COMP) k++;
     if (k < mcount) start = mp[k] + 1;
     else start = e;
-    const elements: string[][] = [];
+    let elements: string[][];
     let repetitions: Record<number, string[][]> | undefined;
-    if (k < mcount) {
+    if (!slow && this.nRep === 0) {
+      // fast path: exact-size arrays (no growth slack) and short values shared through a small cache:
+      // far less memory and GC when every segment is kept.
+      const t = this.tmp;
+      let ei = 0;
+      while (k < mcount) {
+        let st = mp[k] + 1;
+        let j = k + 1;
+        while (j < mcount && mt[j] !== M_ELEM) j++;
+        const stop = j < mcount ? mp[j] : e;
+        const n = j - k;
+        if (n === 1) t[ei++] = [this.cut(str, 0, st, stop)];
+        else if (n === 2) {
+          const m1 = mp[k + 1];
+          t[ei++] = [this.cut(str, 0, st, m1), this.cut(str, 0, m1 + 1, stop)];
+        } else if (n === 3) {
+          const m1 = mp[k + 1];
+          const m2 = mp[k + 2];
+          t[ei++] = [this.cut(str, 0, st, m1), this.cut(str, 0, m1 + 1, m2), this.cut(str, 0, m2 + 1, stop)];
+        } else {
+          const arr = new Array<string>(n);
+          for (let c = 0; c < n; c++) {
+            const end = c + 1 < n ? mp[k + 1 + c] : stop;
+            arr[c] = this.cut(str, 0, st, end);
+            st = end + 1;
+          }
+          t[ei++] = arr;
+        }
+        k = j;
+      }
+      // array literals of the exact size (allocation sites V8 can pretenure when segments are kept)
+      switch (ei) {
+        case 0: elements = []; break;
+        case 1: elements = [t[0]]; break;
+        case 2: elements = [t[0], t[1]]; break;
+        case 3: elements = [t[0], t[1], t[2]]; break;
+        case 4: elements = [t[0], t[1], t[2], t[3]]; break;
+        case 5: elements = [t[0], t[1], t[2], t[3], t[4]]; break;
+        case 6: elements = [t[0], t[1], t[2], t[3], t[4], t[5]]; break;
+        default: elements = t.slice(0, ei);
+      }
+      for (let x = 0; x < ei; x++) t[x] = EMPTY;
+    } else if (k < mcount) {
+      elements = [];
       k++;
       let comps: string[] = [];
       let reps: string[][] | null = null;
       for (; k < mcount; k++) {
         const p = mp[k];
-        comps.push(slow ? this.decode(str, s, start, p) : str.substring(start - s, p - s));
+        comps.push(slow ? this.decode(str, 0, start, p) : str.substring(start, p));
         start = p + 1;
         const t = mt[k];
         if (t === M_ELEM) {
@@ -567,13 +623,13 @@ export class Tokenizer {
           comps = [];
         }
       }
-      comps.push(slow ? this.decode(str, s, start, e) : str.substring(start - s, e - s));
+      comps.push(slow ? this.decode(str, 0, start, e) : str.substring(start, e));
       if (reps) {
         reps.push(comps);
         (repetitions ??= {})[elements.length] = reps;
         elements.push(reps[0]);
       } else elements.push(comps);
-    }
+    } else elements = [];
     // tag checks
     if (tag.length !== 3 || !isTagByte(tag.charCodeAt(0)) || !isTagByte(tag.charCodeAt(1)) || !isTagByte(tag.charCodeAt(2))) {
       const trimmed = tag.trim();
@@ -615,6 +671,45 @@ export class Tokenizer {
       this.buildTables();
     }
   }
+
+  /**
+   * The string of bytes [a, z) (no release characters, ISO 8859-1 view). Values of up to 3 bytes come
+   * from a direct-mapped cache (codes like FL, 2, JED, SAU repeat on every traveller); longer ones are cut
+   * from the segment's string, or decoded directly for short segments.
+   */
+  private cut(str: string, s: number, a: number, z: number): string {
+    const len = z - a;
+    const b = this.buf;
+    if (len <= 3) {
+      if (len === 0) return '';
+      const key = len === 1 ? b[a] | 0x1000000 : len === 2 ? b[a] | (b[a + 1] << 8) | 0x2000000 : b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | 0x3000000;
+      const h = (Math.imul(key, 0x9e3779b1) >>> 20) & 4095;
+      if (this.ckeys[h] === key) return this.cvals[h];
+      const v = len === 1 ? String.fromCharCode(b[a]) : len === 2 ? String.fromCharCode(b[a], b[a + 1]) : String.fromCharCode(b[a], b[a + 1], b[a + 2]);
+      this.ckeys[h] = key;
+      this.cvals[h] = v;
+      return v;
+    }
+    return str.substring(a - s, z - s);
+  }
+
+  /** ISO 8859-1 view of buf[0, len), decoded once per push (strings are cut from it). */
+  private bufString(): string {
+    if (this.strLen !== this.len || this.strBuf !== this.buf) {
+      this.str = latin1Slice(this.buf, 0, this.len);
+      this.strLen = this.len;
+      this.strBuf = this.buf;
+    }
+    return this.str;
+  }
+
+  private str = '';
+  private strLen = -1;
+  private strBuf: Buffer | null = null;
+
+  private readonly ckeys = new Int32Array(4096);
+  private tmp: string[][] = [];
+  private readonly cvals: string[] = new Array<string>(4096).fill('');
 
   /** Slow path: component bytes [a, z) with release characters removed, decoded per charset. */
   private decode(str: string, s: number, a: number, z: number): string {

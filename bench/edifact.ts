@@ -1,0 +1,219 @@
+/**
+ * EDIFACT parse throughput, ours against the npm `edifact` Parser, same bytes, same run, like for like:
+ * both sides materialise every segment as { tag, elements: string[][] } with every component a string
+ * (ours through parseInterchanges with structure validation off — the envelope model is built too —,
+ * the peer through its Parser callbacks collecting arrays as its README shows).
+ * Then a 1 GB PAXLST interchange generated on the fly (never stored) is streamed through the
+ * `maqam edifact parse` path (JSON written to a counting sink) in a child process, whose peak RSS is printed.
+ *
+ *   npm run bench -- edifact [--mb 10] [--runs 5] [--gb 1]      (--gb 0 skips the streaming run)
+ * Last line: edifact ratio=<ours/peer> ours=<MB/s> peer=<MB/s> rss1g=<MB>
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseToJson } from '../adapters/edifact/cli';
+import { parseInterchanges } from '../adapters/edifact/parser';
+
+function arg(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}
+
+const SURNAMES = ['ALHARBI', 'ALQAHTANI', 'KHAN', 'RAHMAN', "O?'CONNOR", 'YILMAZ', 'HASSAN', 'SANTOSO', 'BELLO', 'DIALLO'];
+const GIVEN = ['AHMED', 'FATIMA', 'MUHAMMAD', 'AISHA', 'IBRAHIM', 'MARYAM', 'YUSUF', 'KHADIJA'];
+const NAT = ['SAU', 'PAK', 'IDN', 'TUR', 'NGA', 'EGY', 'IND', 'MYS', 'GBR'];
+
+/** Deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One PAXLST message (D:05B, IATA) with `travellers` travellers, as text. */
+export function paxlstMessage(ref: number, travellers: number, rnd: () => number): string {
+  const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
+  const segs: string[] = [
+    `UNH+${ref}+PAXLST:D:05B:UN:IATA+SV${ref}/2601021200'`,
+    `BGM+745'`,
+    `RFF+TN:BA${ref}:::1'`,
+    `NAD+MS+++MAQAM OPERATIONS'`,
+    `COM+966122345678:TE+966122345679:FX'`,
+    `TDT+20+SV${100 + (ref % 900)}+++SV'`,
+    `LOC+125+JED'`,
+    `DTM+189:2601021200:201'`,
+    `LOC+87+MED'`,
+    `DTM+232:2601021330:201'`,
+  ];
+  for (let t = 0; t < travellers; t++) {
+    const n = pick(NAT);
+    segs.push(
+      `NAD+FL+++${pick(SURNAMES)}:${pick(GIVEN)}:${pick(GIVEN)}+12 KING FAHD ROAD+MAKKAH+++SAU'`,
+      `ATT+2++${rnd() < 0.5 ? 'M' : 'F'}'`,
+      `DTM+329:${String(50 + Math.floor(rnd() * 49)).padStart(2, '0')}0${1 + Math.floor(rnd() * 9)}1${Math.floor(rnd() * 9)}'`,
+      `LOC+178+JED'`,
+      `LOC+179+MED'`,
+      `NAT+2+${n}'`,
+      `RFF+AVF:${Math.floor(rnd() * 1e6).toString(36).toUpperCase()}'`,
+      `DOC+P:110:111+${n[0]}${Math.floor(rnd() * 1e8)}'`,
+      `DTM+36:3${Math.floor(rnd() * 10)}1231'`,
+      `LOC+91+${n}'`,
+    );
+  }
+  segs.push(`CNT+42:${travellers}'`);
+  segs.push(`UNT+${segs.length + 1}+${ref}'`);
+  return segs.join('');
+}
+
+export function unb(ref: string): string {
+  return `UNA:+.? 'UNB+UNOC:4+NAJMAIR:ZZZ+MAQAM:ZZZ+20260102:1200+${ref}'`;
+}
+
+/** A PAXLST interchange of about `bytes` bytes. */
+export function paxlstInterchange(bytes: number, seed = 1): Buffer {
+  const rnd = prng(seed);
+  const parts = [unb('BENCH1')];
+  let size = parts[0].length;
+  let n = 0;
+  while (size < bytes) {
+    const m = paxlstMessage(++n, 500, rnd);
+    parts.push(m);
+    size += m.length;
+  }
+  parts.push(`UNZ+${n}+BENCH1'`);
+  return Buffer.from(parts.join(''), 'latin1');
+}
+
+interface PeerSegment {
+  name: string;
+  elements: string[][];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PeerParser = require('edifact/parser.js') as new () => {
+  encoding(level: string): void;
+  write(s: string): void;
+  end(): void;
+  onopensegment(name: string): void;
+  onelement(): void;
+  oncomponent(data: string): void;
+  onclosesegment(): void;
+};
+
+function peerParse(bytes: Buffer): PeerSegment[] {
+  const p = new PeerParser();
+  p.encoding('UNOC');
+  const result: PeerSegment[] = [];
+  let elements: string[][] = [];
+  let components: string[] = [];
+  // direct callbacks (the fast path its README recommends over events)
+  p.onopensegment = (name: string) => {
+    elements = [];
+    result.push({ name, elements });
+  };
+  p.onelement = () => {
+    components = [];
+    elements.push(components);
+  };
+  p.oncomponent = (data: string) => {
+    components.push(data);
+  };
+  p.onclosesegment = () => undefined;
+  p.write(bytes.toString('latin1'));
+  p.end();
+  return result;
+}
+
+function oursParse(bytes: Buffer): number {
+  const r = parseInterchanges(bytes, { validate: false });
+  let n = 0;
+  for (const ich of r.interchanges) for (const m of ich.messages) n += m.segments.length;
+  return n + r.interchanges.length * 2;
+}
+
+function time(fn: () => unknown): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** The 1 GB streaming run (in a child process so its peak RSS is its own). */
+async function streamGb(gb: number): Promise<{ mbps: number; rssMb: number; bytes: number; out: number }> {
+  const total = Math.round(gb * 1024 * 1024 * 1024);
+  const rnd = prng(7);
+  async function* source(): AsyncGenerator<Uint8Array> {
+    let sent = 0;
+    let n = 0;
+    const head = Buffer.from(unb('BIG1'), 'latin1');
+    sent += head.length;
+    yield head;
+    // pre-generate a few message bodies and vary the reference: generation must not dominate the timing
+    const bodies: string[] = [];
+    for (let i = 0; i < 8; i++) bodies.push(paxlstMessage(1, 2000, rnd));
+    while (sent < total) {
+      n++;
+      const m = bodies[n % bodies.length].replace(/^UNH\+1\+/, `UNH+${n}+`).replace(/UNT\+(\d+)\+1'$/, `UNT+$1+${n}'`);
+      const b = Buffer.from(m, 'latin1');
+      for (let o = 0; o < b.length; o += 256 * 1024) yield b.subarray(o, Math.min(b.length, o + 256 * 1024));
+      sent += b.length;
+    }
+    yield Buffer.from(`UNZ+${n}+BIG1'`, 'latin1');
+  }
+  let out = 0;
+  const sink = { write: (s: string | Uint8Array) => { out += s.length; return true; } };
+  const t = process.hrtime.bigint();
+  const r = await parseToJson(source(), { stdout: sink, stderr: process.stderr }, { validate: true });
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  return { mbps: r.bytes / 1024 / 1024 / secs, rssMb, bytes: r.bytes, out };
+}
+
+export async function run(args: string[]): Promise<void> {
+  if (args[0] === '--child-gb') {
+    const r = await streamGb(Number(args[1]));
+    console.log(JSON.stringify(r));
+    return;
+  }
+  const mb = arg(args, 'mb', 10);
+  const runs = arg(args, 'runs', 5);
+  const gb = arg(args, 'gb', 1);
+  const bytes = paxlstInterchange(mb * 1024 * 1024);
+  const size = bytes.length / 1024 / 1024;
+  // sanity: both see the same segments
+  const peerSegs = peerParse(bytes).length;
+  const ourSegs = oursParse(bytes);
+  console.log(`PAXLST ${size.toFixed(1)} MB, ${ourSegs} segments (peer ${peerSegs})`);
+  if (peerSegs !== ourSegs) throw new Error(`segment counts differ: ours ${ourSegs}, peer ${peerSegs}`);
+  const ours: number[] = [];
+  const peer: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    peer.push(time(() => peerParse(bytes)));
+    ours.push(time(() => oursParse(bytes)));
+  }
+  const oursMbps = size / median(ours);
+  const peerMbps = size / median(peer);
+  console.log(`ours ${oursMbps.toFixed(1)} MB/s (median of ${runs}), npm edifact ${peerMbps.toFixed(1)} MB/s`);
+  let rss = 0;
+  if (gb > 0) {
+    const script = path.join(__dirname, 'edifact.js');
+    const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(script)}).run(['--child-gb', '${gb}']).catch(e => { console.error(e); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? 1)));
+    if (code !== 0) throw new Error(`1 GB streaming child failed (${code})`);
+    const r = JSON.parse(text.trim().split('\n').pop()!) as { mbps: number; rssMb: number; bytes: number; out: number };
+    rss = r.rssMb;
+    console.log(`streamed ${(r.bytes / 1024 / 1024 / 1024).toFixed(2)} GB through edifact parse (with structure validation, JSON out ${(r.out / 1024 / 1024 / 1024).toFixed(2)} GB) at ${r.mbps.toFixed(1)} MB/s, peak RSS ${r.rssMb.toFixed(0)} MB`);
+  }
+  console.log(`edifact ratio=${(oursMbps / peerMbps).toFixed(2)} ours=${oursMbps.toFixed(1)} peer=${peerMbps.toFixed(1)} rss1g=${rss.toFixed(0)}`);
+}
