@@ -14,19 +14,37 @@ function issueOf(e: unknown, r: AriRecord, status: string): OtaIssue {
   return { code: 'GW_INTERNAL', message: 'Internal error', recordId: r.recordId, tag: r.tag, status };
 }
 
+/**
+ * Records of different products are independent; records of one product must apply in message order.
+ * So records run as one ordered lane per product, 8 lanes at a time (a fraction of the pool of 20).
+ */
+const LANES = 8;
+
+function productOf(r: AriRecord): string {
+  const c = r.commands[0];
+  return c ? (c.kind === 'inventory' ? c.update.productId : c.update.ratePlanId) : '';
+}
+
 export type AriReader = (root: XNode, resolver: CodeResolver, rootName: string) => Promise<AriRecord[]>;
 
 export function ariHandler(read: AriReader): MessageHandler {
   return async (inp) => {
     const records = await read(inp.root, inp.resolver, inp.rq);
     if (records.length === 0) return { body: '', failed: [{ code: 'GW_BAD_INPUT', message: 'The message holds no record', tag: `/${inp.rq}` }] };
-    const warnings: OtaIssue[] = [];
+    const issues = new Map<AriRecord, OtaIssue>();
     let applied = 0;
+    const lanes = new Map<string, AriRecord[]>();
     for (const r of records) {
       if (r.error) {
-        warnings.push(issueOf(r.error, r, 'NotProcessed'));
+        issues.set(r, issueOf(r.error, r, 'NotProcessed'));
         continue;
       }
+      const k = productOf(r);
+      const lane = lanes.get(k) ?? [];
+      lane.push(r);
+      lanes.set(k, lane);
+    }
+    const applyOne = async (r: AriRecord) => {
       let done = 0;
       try {
         for (const c of r.commands) {
@@ -39,9 +57,15 @@ export function ariHandler(read: AriReader): MessageHandler {
         }
         applied++;
       } catch (e) {
-        warnings.push(issueOf(e, r, done > 0 ? 'PartiallyProcessed' : 'NotProcessed'));
+        issues.set(r, issueOf(e, r, done > 0 ? 'PartiallyProcessed' : 'NotProcessed'));
       }
-    }
+    };
+    const queue = [...lanes.values()];
+    await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const r of lane) await applyOne(r);
+    }));
+    // Warnings in record order, whatever order the lanes finished in.
+    const warnings = records.filter((r) => issues.has(r)).map((r) => issues.get(r)!);
     if (applied === 0) return { body: '', failed: warnings };
     return { body: '', warnings };
   };

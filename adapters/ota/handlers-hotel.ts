@@ -72,8 +72,8 @@ export const hotelAvail: MessageHandler = async (inp) => {
   if (queries.length === 0) throw bad('HotelRef with HotelCode or HotelCityCode is missing', `${tag}/HotelSearchCriteria`);
   const q = { start, end, guests, quantity };
   const stays: string[] = [];
-  for (const sub of queries) {
-    const offers = await inp.gateway.search(inp.ctx, { kind: 'hotel', ...sub, start, end, guests, quantity });
+  const results = await Promise.all(queries.map((sub) => inp.gateway.search(inp.ctx, { kind: 'hotel', ...sub, start, end, guests, quantity })));
+  for (const offers of results) {
     for (const o of offers) {
       const s = await roomStayOf(o, q, inp);
       if (s) stays.push(s);

@@ -1,0 +1,106 @@
+/**
+ * OTA throughput: AvailNotif messages (≈1 KB and ≈100 KB) applied end to end (parse, authenticate, map,
+ * core transaction per record, RS, archive) next to raw fast-xml-parser parsing of the same bytes in the
+ * same process; then OTA_HotelAvailRQ shopping over real HTTP with 32 connections.
+ * Uses the real PostgreSQL when DATABASE_URL is set, PGlite otherwise (printed).
+ */
+import http from 'node:http';
+import { XMLParser } from 'fast-xml-parser';
+import { backends } from '../test/support/db';
+import { openWorld } from '../test/support/world';
+import { createHttpServer, listen } from '../adapters/http/server';
+import { silentLogger } from '../adapters/log/logger';
+import { otaRoutes } from '../adapters/ota/routes';
+import { loadRegistry } from '../adapters/ota/partners';
+import { processOta } from '../adapters/ota/service';
+import { addDays } from '../adapters/ota/dates';
+
+const NS = 'http://www.opentravel.org/OTA/2003/05';
+
+function availNotif(records: number, from: string, secret: string, seq: number): string {
+  const recs: string[] = [];
+  for (let i = 0; i < records; i++) {
+    const d = addDays(from, (seq + i) % 60);
+    recs.push(`<AvailStatusMessage BookingLimit="${(seq + i) % 30}" BookingLimitMessageType="SetLimit"><StatusApplicationControl Start="${d}" End="${d}" InvTypeCode="${i % 2 ? 'QUAD' : 'DBLH'}"/><UniqueID Type="16" ID="${i + 1}"/></AvailStatusMessage>`);
+  }
+  return `<OTA_HotelAvailNotifRQ xmlns="${NS}" Version="1.0" EchoToken="b${seq}"><POS><Source><RequestorID ID="SAFWA-PMS" Type="22" MessagePassword="${secret}"/></Source></POS><AvailStatusMessages HotelCode="SAFWA01">${recs.join('')}</AvailStatusMessages></OTA_HotelAvailNotifRQ>`;
+}
+
+async function timed(seconds: number, fn: () => Promise<void>): Promise<number> {
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  while (Date.now() < end) {
+    await fn();
+    n++;
+  }
+  return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function run(args: string[]): Promise<void> {
+  const seconds = Number(args[0] ?? '5');
+  const backend = backends().find((b) => b.name === 'postgres') ?? backends()[0];
+  console.log(`ota bench on ${backend.name}${backend.name === 'pglite' ? ' (DATABASE_URL not set)' : ''}, ${seconds}s per figure`);
+  const w = await openWorld(backend, { days: 70 });
+  const registry = loadRegistry();
+  const log = silentLogger();
+  const deps = { gateway: w.gateway, db: w.db, log, registry };
+  const secret = w.secret('QCA-SAFWA');
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, processEntities: false });
+  const figures: Record<string, { ours: number; parse: number; bytes: number }> = {};
+  for (const [label, records] of [['1KB', 4], ['100KB', 500]] as const) {
+    const sample = availNotif(records, w.from, secret, 0);
+    let seq = 0;
+    const ours = await timed(seconds, async () => {
+      const r = await processOta({ body: availNotif(records, w.from, secret, ++seq), transport: 'http', expected: 'OTA_HotelAvailNotifRQ' }, deps);
+      if (!r.ok || r.xml.includes('<Warning')) throw new Error(r.xml.slice(0, 500));
+    });
+    const parse = await timed(Math.min(seconds, 2), async () => { parser.parse(sample); });
+    figures[label] = { ours, parse, bytes: Buffer.byteLength(sample) };
+    console.log(`AvailNotif ${label} (${Buffer.byteLength(sample)} bytes, ${records} records): ours ${ours.toFixed(1)} msgs/s, parse-only ${parse.toFixed(0)} msgs/s`);
+  }
+
+  const server = createHttpServer({ deps: { gateway: w.gateway, db: w.db, log }, routes: otaRoutes(() => registry), maxBodyBytes: 10 * 1024 * 1024 });
+  const port = await listen(server, 0, '127.0.0.1');
+  const { secret: sky } = await w.gateway.createPartner({ actor: w.actor('MAQAM-OPS') }, { id: 'CH-SKY', name: 'Sky channel', kind: 'channel' });
+  const shop = (i: number) => `<OTA_HotelAvailRQ xmlns="${NS}" Version="1.0"><POS><Source><RequestorID ID="SKYCHANNEL" MessagePassword="${sky}"/></Source></POS><AvailRequestSegments><AvailRequestSegment>`
+    + `<StayDateRange Start="${addDays(w.from, 1 + (i % 20))}" End="${addDays(w.from, 4 + (i % 20))}"/><RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
+    + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/><HotelRef HotelCode="SKY-MAK-202"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const post = (body: string) => new Promise<void>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/ota/OTA_HotelAvailRQ', method: 'POST', agent, headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode === 200 && text.includes('<RoomStays>') ? resolve() : reject(new Error(`shop failed: ${res.statusCode} ${text.slice(0, 300)}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  await post(shop(0));
+  const lat: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  const t0 = process.hrtime.bigint();
+  let i = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (Date.now() < end) {
+      const s = process.hrtime.bigint();
+      await post(shop(i++));
+      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  }));
+  const rps = lat.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+  lat.sort((a, b) => a - b);
+  agent.destroy();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await w.close();
+  const ours = figures['1KB'].ours;
+  const parse = figures['1KB'].parse;
+  console.log(`100KB: ours ${figures['100KB'].ours.toFixed(2)} msgs/s (${(figures['100KB'].ours * 500).toFixed(0)} records/s), parse-only ${figures['100KB'].parse.toFixed(0)} msgs/s`);
+  console.log(`shopping: ${rps.toFixed(0)} req/s over 32 connections, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (backend ${backend.name})`);
+  console.log(`ota ratio=${(ours / parse).toFixed(4)} ours=${ours.toFixed(1)} parse=${parse.toFixed(0)} shop=${rps.toFixed(0)} p50=${pct(lat, 50).toFixed(1)} p99=${pct(lat, 99).toFixed(1)}`);
+}
