@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../core/paths';
+
+const BIN = path.join(projectRoot(), 'bin', 'maqam.js');
+
+/** Env for a child gateway: the embedded defaults, as on a newcomer's machine. */
+function freshEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.AMQP_URL;
+  return { ...env, ...extra };
+}
+
+function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = re.exec(out);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing ${re}: ${out}`)));
+  });
+}
+
+describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maqam-start-')); });
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const gone = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('serves /health, seeds the demo world once, answers a search, and keeps its data across a restart', async function () {
+    this.timeout(120_000);
+    const env = freshEnv({ PORT: '0', MAQAM_DATA_DIR: dir, MAQAM_SEED_DAYS: '60', LOG_LEVEL: 'warn' });
+    child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [, base] = await waitForLine(child, /listening on (http:\/\/localhost:\d+)/);
+    const health = await (await fetch(`${base}/health`)).json() as { status: string; store: { kind: string } };
+    assert.equal(health.status, 'ok');
+    assert.equal(health.store.kind, 'pglite');
+    const today = new Date().toISOString().slice(0, 10);
+    const auth = 'Basic ' + Buffer.from('AG-NOOR:demo-noor-secret').toString('base64');
+    const r = await fetch(`${base}/v1/availability?kind=transport&origin=JED&start=${today}&guests=1&quantity=4`, { headers: { authorization: auth } });
+    const offers = (await r.json() as { offers: { product: { id: string } }[] }).offers;
+    assert.deepEqual(offers.map((o) => o.product.id), ['SAPTCO-JED-QCA']);
+    const booked = await fetch(`${base}/v1/bookings`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ hold: false, items: [{ productId: 'SAPTCO-JED-QCA', start: today, quantity: 4, guests: 1 }] }) });
+    assert.equal(booked.status, 201);
+    const { locator } = await booked.json() as { locator: string };
+
+    const gone = new Promise((res) => child!.once('exit', res));
+    child.kill('SIGTERM');
+    assert.equal(await gone, 0, 'stops cleanly on SIGTERM');
+    child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [, base2] = await waitForLine(child, /listening on (http:\/\/localhost:\d+)/);
+    const again = await fetch(`${base2}/v1/bookings/${locator}`, { headers: { authorization: auth } });
+    assert.equal(again.status, 200, 'the booking survived the restart');
+    const products = await (await fetch(`${base2}/v1/products`, { headers: { authorization: auth } })).json() as unknown[];
+    assert.equal(products.length, 10, 'the demo world was not seeded twice');
+  });
+
+  it('stops at start-up on a bad configuration, naming the key', () => {
+    // A timeout keeps a regression (a gateway that starts instead of refusing) from hanging the suite.
+    const r = spawnSync(process.execPath, [BIN, 'start'], { env: freshEnv({ PORT: 'eighty', MAQAM_DATA_DIR: dir }), encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 78);
+    assert.match(r.stderr, /configuration port \(environment variable PORT\) must be a TCP port/);
+    const r2 = spawnSync(process.execPath, [BIN, 'start'], { env: freshEnv({ DATABASE_URL: 'mysql://x', MAQAM_DATA_DIR: dir }), encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r2.status, 78);
+    assert.match(r2.stderr, /databaseUrl \(environment variable DATABASE_URL\) must start with postgres:/);
+  });
+
+  it('prints usage for an unknown command', () => {
+    const r = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command "frobnicate"/);
+  });
+});
