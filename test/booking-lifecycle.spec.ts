@@ -123,6 +123,23 @@ forEachBackend('booking lifecycle', (backend) => {
     assert.equal(rate[0].state.amounts['2'], 99900);
   });
 
+  it('concurrent duplicates under one idempotency key make one booking and all get its answer', async () => {
+    const before = await left(3, 3);
+    const ctx = { actor: w.actor('AG-NOOR'), idempotencyKey: `dup-${Math.random()}` };
+    const all = await Promise.all(Array.from({ length: 12 }, () => w.gateway.book(ctx, { hold: false, items: [item(3, 4, 2)] })));
+    assert.equal(new Set(all.map((b) => b.locator)).size, 1);
+    assert.deepEqual(await left(3, 3), [before[0] - 2]);
+    const sameKeyOtherBody = w.gateway.book(ctx, { hold: false, items: [item(3, 4, 1)] });
+    await rejects(sameKeyOtherBody, 'GW_IDEMPOTENCY_MISMATCH');
+  });
+
+  it('a refused request replays as the same refusal under its key', async () => {
+    const ctx = { actor: w.actor('AG-NOOR'), idempotencyKey: `no-${Math.random()}` };
+    const day = (await w.store.getInventory(P, addDays(w.from, 4), addDays(w.from, 4)))[0];
+    await rejects(w.gateway.book(ctx, { hold: false, items: [item(4, 5, day.available + 1)] }), 'GW_SOLD_OUT');
+    await rejects(w.gateway.book(ctx, { hold: false, items: [item(4, 5, day.available + 1)] }), 'GW_SOLD_OUT');
+  });
+
   it('refuses to set an allotment below what is sold and held', async () => {
     const day = addDays(w.from, 19);
     await w.gateway.book(noor(), { hold: false, items: [item(19, 20, 5)] });
