@@ -416,7 +416,7 @@ export class EnvelopeBuilder implements TokenizerSink {
     } else {
       const t = ich.trailer;
       const expected = ich.groups.length > 0 ? ich.groups.length : this.ichMessages;
-      const countStr = el(t, 0);
+      const countStr = t.tag === 'UIZ' ? el(t, 1) : el(t, 0);
       if (t.tag === 'UNZ') {
         if (!/^\d+$/.test(countStr) || Number(countStr) !== expected) {
           this.addIch(this.f('29', 'error', `UNZ control count ${JSON.stringify(countStr)} but ${expected} ${ich.groups.length ? 'group(s)' : 'message(s)'} received`, t, 'interchange', { element: 1 }));
@@ -483,7 +483,8 @@ export class EnvelopeBuilder implements TokenizerSink {
       type: el(seg, idEl, 0),
       version: el(seg, idEl, 1),
       release: el(seg, idEl, 2),
-      agency: el(seg, idEl, 3),
+      // S009: 0065:0052:0054:0051:0057 — S306 (UIH): 0065:0052:0054:0113:0051:0057
+      agency: interactive ? el(seg, idEl, 4) : el(seg, idEl, 3),
       interactive,
       segments: [],
       segmentCount: 0,

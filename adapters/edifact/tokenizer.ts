@@ -401,7 +401,7 @@ export class Tokenizer {
         const ws = this.ws;
         const s0 = i;
         while (i < len && ws[b[i]]) i++;
-        if (i > s0) this.noteWhitespace(i);
+        if (i > s0) this.noteWhitespace(s0);
         if (i >= len) {
           this.pos = i;
           return false;
