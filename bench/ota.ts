@@ -14,6 +14,7 @@ import { otaRoutes } from '../adapters/ota/routes';
 import { loadRegistry } from '../adapters/ota/partners';
 import { processOta } from '../adapters/ota/service';
 import { addDays } from '../adapters/ota/dates';
+import { flushArchive } from '../adapters/ota/archive';
 
 const NS = 'http://www.opentravel.org/OTA/2003/05';
 
@@ -97,6 +98,7 @@ export async function run(args: string[]): Promise<void> {
   agent.destroy();
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
+  await flushArchive(w.db);
   await w.close();
   const ours = figures['1KB'].ours;
   const parse = figures['1KB'].parse;

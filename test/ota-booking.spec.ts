@@ -6,6 +6,7 @@ import { openOtaWorld, pos, OTA_NS, type OtaWorld } from './support/ota-world';
 import { assertValidOta } from './support/ota-xsd';
 import { addDays } from '../adapters/ota/dates';
 import { parseXml, kid, kids, at, path } from '../adapters/ota/xml';
+import { flushArchive } from '../adapters/ota/archive';
 
 function resId(xml: string, type: string): string | undefined {
   const d = parseXml(xml).node;
@@ -78,6 +79,7 @@ forEachBackend('OTA shopping and booking for channels', (backend) => {
     assert.match(cancel.text, /Status="Cancelled"/);
     assert.equal((await rooms()).sold, before.sold);
 
+    await flushArchive(o.w.db);
     const archived = await o.w.db.query<{ body: string }>(`SELECT body FROM ota_messages WHERE locator = $1 OR echo_token = 'r-1'`, [locator]);
     assert.ok(archived.rows.length >= 4);
     const all = archived.rows.map((r) => r.body).join('\n');

@@ -12,3 +12,4 @@ export { loadRegistry, createRegistry, type OtaRegistry, type OtaPartnerProfile 
 export { scanBookings, sendDue, startDeliveries, type DeliveryDeps } from './deliveries';
 export { listDeliveries, retryDelivery, messagesFor, type DeliveryRow } from './sql';
 export { maskSecrets } from './archive';
+export { flushArchive } from './archive';

@@ -8,7 +8,7 @@ import type { GatewayApi } from '../../core/api';
 import type { Actor } from '../../core/model';
 import { ERRORS, GatewayError, isGatewayError } from '../../core/errors';
 import type { Db } from '../postgres/db';
-import { archive } from './archive';
+import { archiveLater } from './archive';
 import { ariHandler } from './ari-apply';
 import { readAvailNotif, readInvCountNotif, readRateAmountNotif } from './ari-read';
 import { authenticate, readUsernameToken, type UsernameToken } from './auth';
@@ -123,8 +123,8 @@ export async function processOta(call: OtaCall, deps: OtaDeps): Promise<OtaResul
   if (deps.archive !== false) {
     const text = typeof raw === 'string' ? raw : raw.length > 1_000_000 ? raw.subarray(0, 1_000_000).toString('utf8') + '…(truncated)' : raw.toString('utf8');
     const common = { transport: call.transport, partnerId: partnerId ?? null, echoToken: h?.echoToken ?? null, correlationId: call.correlationId ?? null, locator: result.locator ?? null };
-    await archive(deps.db, deps.log, { ...common, direction: 'in', message: inName.slice(0, 64), ok: result.ok, body: text.length > 1_000_000 ? text.slice(0, 1_000_000) + '…(truncated)' : text });
-    await archive(deps.db, deps.log, { ...common, direction: 'out', message: result.rsName, ok: result.ok, body: result.xml });
+    archiveLater(deps.db, deps.log, { ...common, direction: 'in', message: inName.slice(0, 64), ok: result.ok, body: text.length > 1_000_000 ? text.slice(0, 1_000_000) + '…(truncated)' : text });
+    archiveLater(deps.db, deps.log, { ...common, direction: 'out', message: result.rsName, ok: result.ok, body: result.xml });
   }
   return result;
 }

@@ -21,6 +21,16 @@ export async function insertMessage(db: Sql, m: ArchivedMessage): Promise<void> 
   );
 }
 
+/** Several archive rows in one statement. */
+export async function insertMessages(db: Sql, ms: ArchivedMessage[]): Promise<void> {
+  const values: unknown[] = [];
+  const rows = ms.map((m, i) => {
+    values.push(m.direction, m.transport, m.partnerId, m.message, m.echoToken, m.correlationId, m.locator, m.ok, m.body);
+    return `(${Array.from({ length: 9 }, (_, j) => `$${i * 9 + j + 1}`).join(', ')})`;
+  });
+  await db.query(`INSERT INTO ota_messages (direction, transport, partner_id, message, echo_token, correlation_id, locator, ok, body) VALUES ${rows.join(', ')}`, values);
+}
+
 export async function messagesFor(db: Sql, filter: { correlationId?: string; locator?: string; partnerId?: string; limit?: number }): Promise<(ArchivedMessage & { id: number; at: string })[]> {
   const r = await db.query<Record<string, unknown>>(
     `SELECT id, at, direction, transport, partner_id, message, echo_token, correlation_id, locator, ok, body FROM ota_messages

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { createHttpServer, listen } from '../../adapters/http/server';
 import { silentLogger } from '../../adapters/log/logger';
 import { attachSoap } from '../../adapters/ota/soap';
+import { flushArchive } from '../../adapters/ota/archive';
 import { otaRoutes } from '../../adapters/ota/routes';
 import { loadRegistry, type OtaRegistry } from '../../adapters/ota/partners';
 import type { OtaDeps } from '../../adapters/ota/service';
@@ -45,6 +46,7 @@ export async function openOtaWorld(backend: Backend, opts: { days?: number } = {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await flushArchive(w.db);
       await w.close();
     },
   };
