@@ -85,6 +85,7 @@ forEachBackend(`ARI convergence over the ${amqpUrl ? 'rabbitmq' : 'in-process bu
     }
     for (const s of sims) assert.deepEqual(s.violations, [], 'a channel received an older value after a newer one');
     assert.ok(sims[1].failedRequests > 0 && sims[2].failedRequests > 0, 'the outages did not happen');
+    await until('nothing undelivered', async () => (await dist!.status()).channels.every((c) => c.undelivered === 0), 10_000).catch(() => undefined);
     const st = await dist.status();
     for (const c of st.channels) {
       assert.equal(c.deadLetters, 0, `${c.name} has dead letters`);

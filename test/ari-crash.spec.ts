@@ -65,6 +65,7 @@ const pg = backends().find((b) => b.name === 'postgres');
     dist = await startDistribution({ db, log: silentLogger(), amqpUrl: process.env.AMQP_URL, channels, mappingsDir: dir, namespace: ns });
     await until('the channel to equal the source of truth after the restart', () => differences(truth, sim).length === 0, 60_000);
     assert.deepEqual(sim.violations, []);
+    await until('nothing undelivered', async () => (await dist!.status()).channels[0].undelivered === 0, 10_000).catch(() => undefined);
     const st = await dist.status();
     assert.equal(st.relay.pending, 0);
     assert.equal(st.channels[0].undelivered, 0);

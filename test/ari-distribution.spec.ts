@@ -56,6 +56,8 @@ forEachBackend(`ARI distribution over the ${busName}`, (backend) => {
       await until(`${c.name} to converge`, () => differences(truth, sims[i]).length === 0, 30_000);
     }
     assert.deepEqual(sims[0].violations, []);
+    // A channel's answer comes before its acknowledgement is recorded: wait for the record.
+    await until('nothing undelivered', async () => (await dist!.status()).channels.every((c) => c.undelivered === 0), 10_000);
     const st = await dist!.status();
     const wide = st.channels.find((c) => c.name === 'wide')!;
     assert.equal(wide.undelivered, 0);
