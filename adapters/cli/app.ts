@@ -75,7 +75,7 @@ export async function startApp(config: Config, log: Logger, opts: { db?: Db; pro
     },
   };
   const server = createHttpServer({ deps, routes: [health, ...apiRoutes, ...protocolRoutes()], maxBodyBytes: config.maxBodyBytes });
-  attachProtocols(server, deps);
+  await attachProtocols(server, deps);
   const port = await listen(server, config.port, config.host);
 
   const sweep = setInterval(() => {

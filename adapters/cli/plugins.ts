@@ -5,6 +5,11 @@
 import type http from 'node:http';
 import type { Config } from '../../config';
 import type { AppDeps, Route } from '../http/types';
+import { otaRoutes } from '../ota/routes';
+import { attachSoap } from '../ota/soap';
+import { loadRegistry, type OtaRegistry } from '../ota/partners';
+import { errorRs, issuesOf, rsNameFor } from '../ota/envelope';
+import { edifactRoute } from '../edifact/messages/http';
 
 export interface Background {
   name: string;
@@ -12,12 +17,26 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-export function protocolRoutes(): Route[] {
-  return [];
+let otaRegistry: OtaRegistry | undefined;
+const registry = () => (otaRegistry ??= loadRegistry());
+
+/** OTA partners get transport-level refusals (credentials, body size) as OTA Errors too. */
+function otaError(e: Parameters<NonNullable<Route['renderError']>>[0], req: { params: Record<string, string> }) {
+  const rq = req.params.message && /^OTA_\w+RQ$/.test(req.params.message) ? req.params.message : 'OTA_ErrorRQ';
+  return {
+    status: e.spec.http,
+    headers: { 'content-type': 'application/xml; charset=utf-8' },
+    body: '<?xml version="1.0" encoding="UTF-8"?>\n' + errorRs(rsNameFor(rq), undefined, issuesOf(e)),
+  };
 }
 
-export function attachProtocols(server: http.Server, deps: AppDeps): void {
-  void server; void deps;
+export function protocolRoutes(): Route[] {
+  const ota = otaRoutes(registry).map((r) => (r.method === 'POST' ? { ...r, renderError: otaError } : r));
+  return [...ota, edifactRoute()];
+}
+
+export async function attachProtocols(server: http.Server, deps: AppDeps): Promise<void> {
+  await attachSoap(server, { gateway: deps.gateway, db: deps.db, log: deps.log, registry: registry() });
 }
 
 export async function startBackground(deps: AppDeps, config: Config): Promise<Background[]> {

@@ -118,19 +118,25 @@ export function createHttpServer(opts: ServerOptions): http.Server {
       if (pathMatched) return { ...problem(gwError('GW_NOT_FOUND', `${method} is not allowed on ${url.pathname}`), correlationId), status: 405 };
       throw gwError('GW_NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
     }
-    let actor: Actor | null = null;
-    const creds = credentialsOf(req.headers);
-    if (creds === 'malformed') throw gwError('GW_UNAUTHORIZED', 'credentials are malformed: use HTTP Basic partner:secret or X-Api-Key: partner.secret');
-    if (creds) actor = await deps.gateway.authenticate(creds.partnerId, creds.secret);
-    else if (matched.route.auth) throw gwError('GW_UNAUTHORIZED', 'credentials are required: HTTP Basic partner:secret or X-Api-Key: partner.secret');
-    const body = await readBody(req, opts.maxBodyBytes);
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const hreq: HttpRequest = {
-      method, path: url.pathname, params: matched.params, query: url.searchParams, headers, body, actor, correlationId,
-      log: log.child({ correlationId, partner: actor?.partnerId }),
-    };
-    return matched.route.handler(hreq, deps);
+    const route = matched.route;
+    try {
+      let actor: Actor | null = null;
+      const creds = credentialsOf(req.headers);
+      if (creds === 'malformed') throw gwError('GW_UNAUTHORIZED', 'credentials are malformed: use HTTP Basic partner:secret or X-Api-Key: partner.secret');
+      if (creds) actor = await deps.gateway.authenticate(creds.partnerId, creds.secret);
+      else if (route.auth) throw gwError('GW_UNAUTHORIZED', 'credentials are required: HTTP Basic partner:secret or X-Api-Key: partner.secret');
+      const body = await readBody(req, opts.maxBodyBytes);
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const hreq: HttpRequest = {
+        method, path: url.pathname, params: matched.params, query: url.searchParams, headers, body, actor, correlationId,
+        log: log.child({ correlationId, partner: actor?.partnerId }),
+      };
+      return await route.handler(hreq, deps);
+    } catch (e) {
+      if (!route.renderError || !isGatewayError(e)) throw e;
+      return route.renderError(e, { path: url.pathname, params: matched.params, correlationId });
+    }
   }
 
   const server = http.createServer((req, res) => {
@@ -145,7 +151,11 @@ export function createHttpServer(opts: ServerOptions): http.Server {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.log(r.status >= 500 ? 'error' : 'debug', 'http', { correlationId, method: req.method, path: req.url?.split('?')[0], status: r.status, ms: Math.round(ms * 10) / 10 });
     };
-    handle(req, correlationId).then(finish, (e: unknown) => {
+    handle(req, correlationId).then((r) => {
+      // A refused oversized body is not read to its end: close the connection rather than drain it.
+      if (r.status === 413) res.setHeader('connection', 'close');
+      finish(r);
+    }, (e: unknown) => {
       if (isGatewayError(e)) {
         if (e.code === 'GW_PAYLOAD_TOO_LARGE') res.setHeader('connection', 'close');
         return finish(problem(e, correlationId));

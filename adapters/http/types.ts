@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'winston';
 import type { Actor } from '../../core/model';
+import type { GatewayError } from '../../core/errors';
 import type { GatewayApi } from '../../core/api';
 import type { Db } from '../postgres/db';
 
@@ -47,4 +48,9 @@ export interface Route {
   /** When false the route is served without credentials (it authenticates inside, e.g. OTA RequestorID). */
   auth: boolean;
   handler: Handler;
+  /**
+   * Renders an error raised before or by the handler (bad credentials, body too large …) in the route's own
+   * protocol (OTA Errors, CONTRL …). Without it the server answers problem+json.
+   */
+  renderError?: (e: GatewayError, req: { path: string; params: Record<string, string>; correlationId: string }) => HttpResponse;
 }
