@@ -15,7 +15,7 @@ import { buildContrl } from './contrl';
 import { checkEnvelope, peekSender, wantsContrl } from './envelope';
 import type { Group, Interchange, Message } from './interchange';
 import { EdifactParser, parseInterchanges, type ParseOptions } from './parser';
-import { loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
+import { charsetsOf, loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
 import type { Finding, Segment } from './types';
 
 export interface CliIo {
@@ -228,7 +228,7 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
     const c = buildContrl(ich, {
       controlRef: a.controlRef ?? String(++n),
       version: a.version ?? p?.edifact.contrlVersion,
-      syntaxId: p?.edifact.charset,
+      syntaxId: p ? charsetsOf(p)[0] : undefined,
       separators: p ? separatorsOf(p) : undefined,
       acceptance: true,
       lineBreaks: true,

@@ -11,7 +11,7 @@ import type { Sql } from '../postgres/db';
 import { buildContrl, type Contrl } from './contrl';
 import type { Interchange } from './interchange';
 import { parseInterchanges, type ParseOptions } from './parser';
-import { ourIds, parseOptionsFor, passwordMatches, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
+import { charsetsOf, ourIds, parseOptionsFor, passwordMatches, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
 import { archiveInterchange, claimInterchange, correlateArchive, nextControlRef, setInterchangeStatus } from './sql';
 import { Tokenizer } from './tokenizer';
 import type { Finding, PartyId } from './types';
@@ -49,6 +49,7 @@ function add(ich: Interchange, out: Finding[], f: Finding): void {
 /** Partner, recipient, password, syntax and duplicate checks on one parsed interchange. */
 export async function checkEnvelope(ich: Interchange, ctx: EnvelopeContext): Promise<EnvelopeResult> {
   const out: Finding[] = [];
+  if (!ich.header) return { partner: null, duplicate: false, findings: out }; // already rejected: UNB missing (13)
   const partner = ich.sender.id ? ctx.partners.bySender(ich.sender) ?? null : null;
   const senderText = ich.sender.id + (ich.sender.qualifier ? ':' + ich.sender.qualifier : '');
   if (!partner) add(ich, out, { code: '23', severity: 'error', message: `unknown interchange sender ${JSON.stringify(senderText)}`, element: 2, component: 1 });
@@ -65,11 +66,13 @@ export async function checkEnvelope(ich: Interchange, ctx: EnvelopeContext): Pro
       add(ich, out, { code: '12', severity: 'error', message: ich.password ? 'UNB password (S005) does not match the partner agreement' : 'UNB password (S005) missing', element: 6, component: 1 });
     }
     const strict = partner.edifact.mode === 'strict';
-    if (ich.syntax.version && ich.syntax.version !== String(partner.edifact.syntaxVersion)) {
+    const iata = /^IAT[AB]$/.test(ich.syntax.id); // IATA syntax identifiers number their own versions
+    if (!iata && ich.syntax.version && ich.syntax.version !== String(partner.edifact.syntaxVersion)) {
       add(ich, out, { code: '2', severity: strict ? 'error' : 'warning', message: `syntax version ${ich.syntax.version}, the agreement says ${partner.edifact.syntaxVersion}`, element: 1, component: 2 });
     }
-    if (ich.syntax.id && ich.syntax.id !== partner.edifact.charset) {
-      add(ich, out, { code: '2', severity: 'warning', message: `syntax identifier ${ich.syntax.id}, the agreement says ${partner.edifact.charset}`, element: 1, component: 1 });
+    const allowed = charsetsOf(partner);
+    if (ich.syntax.id && !allowed.includes(ich.syntax.id)) {
+      add(ich, out, { code: '2', severity: 'warning', message: `syntax identifier ${ich.syntax.id}, the agreement says ${allowed.join(' or ')}`, element: 1, component: 1 });
     }
   }
   let duplicate = false;
@@ -192,7 +195,7 @@ export async function processInbound(bytes: Uint8Array, opts: InboundOptions): P
       const c = buildContrl(ich, {
         controlRef,
         version: p?.edifact.contrlVersion ?? (p ? (p.edifact.syntaxVersion === 4 ? 4 : 3) : undefined),
-        syntaxId: p?.edifact.charset,
+        syntaxId: p ? charsetsOf(p)[0] : undefined,
         separators: p ? separatorsOf(p) : undefined,
         acceptance,
         prepared: opts.now,

@@ -26,8 +26,11 @@ export type AckPolicy = 'always' | 'errors' | 'on-request' | 'never';
 export interface EdifactProfile {
   /** UNB S002 identifications the partner sends with (qualifier optional: any qualifier matches). */
   ids: PartyId[];
-  /** Syntax identifier we expect and write (UNOA, UNOB, UNOC, UNOI, UNOW, UNOY, IATA, IATB). */
-  charset: string;
+  /**
+   * Syntax identifier(s) the partner may send (UNOA, UNOB, UNOC, UNOI, UNOW, UNOY, IATA, IATB …); the
+   * first is the one we write to it. Anything else is accepted with a warning.
+   */
+  charset: string | string[];
   syntaxVersion: 1 | 2 | 3 | 4;
   /** Separators when the partner sends no UNA, and for what we send (6 characters like ":+.? '"). */
   separators: string;
@@ -88,7 +91,8 @@ export function validateProfile(raw: unknown, source = 'profile'): PartnerProfil
       if (typeof r.id !== 'string' || !r.id || r.id.length > 35) p.push(`edifact.ids[${i}].id: must be a string of 1–35 characters`);
       if (r.qualifier !== undefined && (typeof r.qualifier !== 'string' || r.qualifier.length > 4)) p.push(`edifact.ids[${i}].qualifier: must be a string of at most 4 characters`);
     });
-  if (typeof e.charset !== 'string' || !charsetFor(e.charset).known) p.push('edifact.charset: must be a supported syntax identifier (UNOA, UNOB, UNOC, UNOD…UNOL, UNOW, UNOY, IATA, IATB)');
+  const cs = Array.isArray(e.charset) ? e.charset : [e.charset];
+  if (cs.length === 0 || !cs.every((c) => typeof c === 'string' && charsetFor(c).known)) p.push('edifact.charset: must be a supported syntax identifier (UNOA, UNOB, UNOC, UNOD…UNOL, UNOW, UNOY, IATA, IATB) or a non-empty list of them');
   if (![1, 2, 3, 4].includes(e.syntaxVersion as number)) p.push('edifact.syntaxVersion: must be 1, 2, 3 or 4');
   if (typeof e.separators !== 'string' || e.separators.length !== 6) p.push('edifact.separators: must be 6 characters like ":+.? \'" (component, element, decimal, release, repetition, terminator)');
   else {
@@ -191,6 +195,11 @@ export function parseOptionsFor(p: PartnerProfile | undefined | null): ParseOpti
     strict: p.edifact.mode === 'strict',
     lenient: p.edifact.mode === 'lenient',
   };
+}
+
+/** The syntax identifiers a partner may send; the first is the one we write. */
+export function charsetsOf(p: PartnerProfile): string[] {
+  return Array.isArray(p.edifact.charset) ? p.edifact.charset : [p.edifact.charset];
 }
 
 export function separatorsOf(p: PartnerProfile): Separators {
