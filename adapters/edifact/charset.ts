@@ -124,3 +124,21 @@ function firstNonAscii(s: string): string {
 export function encodingFor(syntaxId: string): Encoding {
   return charsetFor(syntaxId).encoding;
 }
+
+/** Replaces the characters an encoding cannot represent with '.', so that echoed values never break a reply. */
+export function sanitizeFor(s: string, encoding: Encoding): string {
+  if (encoding === 'utf8') return s;
+  let ok = true;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ok = false; break; }
+  if (ok) return s;
+  let out = '';
+  for (const ch of s) {
+    try {
+      encodeString(ch, encoding);
+      out += ch;
+    } catch {
+      out += '.';
+    }
+  }
+  return out;
+}

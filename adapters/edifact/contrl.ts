@@ -10,6 +10,7 @@
  *   errors; UCD per erroneous data element (0085 + S011 element position : component position).
  * Only error findings are reported; warnings never appear in a CONTRL.
  */
+import { encodingFor, sanitizeFor } from './charset';
 import type { Group, Interchange, Message } from './interchange';
 import { buildInterchange, serializeSegments } from './serializer';
 import { DEFAULT_SEPARATORS, OUR_ID, type Finding, type PartyId, type SegmentData, type Separators } from './types';
@@ -49,8 +50,18 @@ function errors(fs: Finding[]): Finding[] {
   return fs.filter((f) => f.severity === 'error');
 }
 
+/** An echoed value made valid for its position: control characters replaced, cut to the maximum length. */
+function echo(v: string | undefined, max: number): string {
+  let out = '';
+  for (const ch of v ?? '') {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || c === 0x7f ? '.' : ch;
+  }
+  return out.length > max ? out.slice(0, max) : out;
+}
+
 function partyEl(p: PartyId): string[] {
-  return p.qualifier ? [p.id, p.qualifier] : [p.id];
+  return p.qualifier ? [echo(p.id, 35), echo(p.qualifier, 4)] : [echo(p.id, 35)];
 }
 
 function s011(f: Finding, version: 3 | 4): string[] | null {
@@ -74,8 +85,8 @@ function errorPart(f: Finding | undefined, version: 3 | 4, withS011: boolean): s
 
 /** Message identifier S009 as received. */
 function s009(m: Message): string[] {
-  const id = [m.type, m.version, m.release, m.agency];
-  if (m.association) id.push(m.association);
+  const id = [echo(m.type, 6), echo(m.version, 3), echo(m.release, 3), echo(m.agency, 3)];
+  if (m.association) id.push(echo(m.association, 6));
   while (id.length > 1 && id[id.length - 1] === '') id.pop();
   return id;
 }
@@ -113,7 +124,7 @@ function ucm(m: Message, version: 3 | 4): SegmentData[] {
   const errs = errors(m.findings);
   const ht = errs.find(isHeaderTrailer);
   const action = m.rejected ? '4' : '7';
-  const seg: SegmentData = { tag: 'UCM', elements: [[m.ref], s009(m), [action], ...(m.rejected ? errorPart(ht, version, !(ht && (ht.code === '28' || ht.code === '29'))) : [])] };
+  const seg: SegmentData = { tag: 'UCM', elements: [[echo(m.ref, 14)], s009(m), [action], ...(m.rejected ? errorPart(ht, version, !(ht && (ht.code === '28' || ht.code === '29'))) : [])] };
   return [seg, ...(m.rejected ? bodyReports(m, version) : [])];
 }
 
@@ -121,7 +132,7 @@ function ucf(g: Group, version: 3 | 4): SegmentData {
   const e = errors(g.findings)[0];
   return {
     tag: 'UCF',
-    elements: [[g.ref], g.sender?.id ? partyEl(g.sender) : [''], g.recipient?.id ? partyEl(g.recipient) : [''], [g.rejected ? '4' : '7'], ...(g.rejected ? errorPart(e, version, true) : [])],
+    elements: [[echo(g.ref, 14)], g.sender?.id ? partyEl(g.sender) : [''], g.recipient?.id ? partyEl(g.recipient) : [''], [g.rejected ? '4' : '7'], ...(g.rejected ? errorPart(e, version, true) : [])],
   };
 }
 
@@ -135,7 +146,7 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
   const first = ichErrors[0];
   body.push({
     tag: 'UCI',
-    elements: [[ich.controlRef], partyEl(ich.sender), partyEl(ich.recipient), [action], ...(first ? errorPart(first, version, true) : [])],
+    elements: [[echo(ich.controlRef, 14)], partyEl(ich.sender), partyEl(ich.recipient), [action], ...(first ? errorPart(first, version, true) : [])],
   });
   const rejected: string[] = [];
   const accepted: string[] = [];
@@ -175,11 +186,14 @@ export function buildContrl(ich: Interchange, opts: ContrlOptions): Contrl {
   const segments = buildInterchange({
     syntax: { id: syntaxId, version: String(version) },
     sender: opts.ourId ?? OUR_ID,
-    recipient: { id: recipient.id, ...(recipient.qualifier ? { qualifier: recipient.qualifier } : {}) },
+    recipient: { id: echo(recipient.id, 35) || 'UNKNOWN', ...(recipient.qualifier ? { qualifier: echo(recipient.qualifier, 4) } : {}) },
     prepared: opts.prepared,
     controlRef: opts.controlRef,
     messages: [{ ref, type: 'CONTRL', version: version === 4 ? '4' : 'D', release: version === 4 ? '1' : '3', agency: 'UN', segments: body }],
   });
+  // values echoed from the subject interchange may hold characters the reply's repertoire lacks
+  const enc = encodingFor(syntaxId);
+  for (const seg of segments) for (const e of seg.elements) for (let c = 0; c < e.length; c++) e[c] = sanitizeFor(e[c], enc);
   const bytes = serializeSegments(segments, { separators: opts.separators ?? DEFAULT_SEPARATORS, syntaxId, lineBreaks: opts.lineBreaks });
   return { action: msg.action, segments, bytes, rejectedMessages: msg.rejected, acceptedMessages: msg.accepted };
 }
