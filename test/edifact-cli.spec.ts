@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { edifactCli, parseInterchanges } from '../adapters/edifact';
+import { paxlstInterchange } from '../bench/edifact';
+import { projectRoot } from '../core/paths';
+
+const FIX = path.join(projectRoot(), 'fixtures', 'edifact', 'syntax');
+
+async function cli(args: string[]): Promise<{ code: number; out: Buffer; err: string }> {
+  const out: Buffer[] = [];
+  let err = '';
+  const code = await edifactCli(args, {
+    stdout: { write: (s: string | Uint8Array) => out.push(Buffer.from(s as string)) },
+    stderr: { write: (s: string) => (err += s) },
+  });
+  return { code, out: Buffer.concat(out), err };
+}
+
+describe('maqam edifact CLI', () => {
+  it('parse prints the segment tree as JSON with findings', async () => {
+    const r = await cli(['parse', path.join(FIX, 'two-interchanges-una.edi')]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out.toString('utf8'));
+    assert.equal(j.interchanges.length, 2);
+    assert.equal(j.interchanges[1].una, ':*.\\ $');
+    const m = j.interchanges[1].messages[0];
+    assert.equal(m.type, 'PAXLST');
+    assert.deepEqual(m.segments.find((s: { tag: string }) => s.tag === 'NAD').elements[3], ['O$HARA*X', 'ANN']);
+    assert.ok(j.interchanges[1].findings.some((f: { code: string }) => f.code === '18'));
+  });
+
+  it('parse streams a large file in bounded memory and keeps the JSON valid', async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'big.edi');
+    fs.writeFileSync(f, paxlstInterchange(6 * 1024 * 1024));
+    const r = await cli(['parse', f, '--no-validate']);
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out.toString('utf8'));
+    const whole = parseInterchanges(fs.readFileSync(f), { validate: false });
+    assert.equal(j.interchanges[0].messages.length, whole.interchanges[0].messages.length);
+    assert.equal(j.interchanges[0].messages.reduce((n: number, m: { segments: unknown[] }) => n + m.segments.length, 0), whole.interchanges[0].messages.reduce((n, m) => n + m.segments.length, 0));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('ack prints the CONTRL we would send', async () => {
+    const r = await cli(['ack', path.join(FIX, 'bad-counts.edi'), '--control-ref', '5']);
+    assert.equal(r.code, 0);
+    const text = r.out.toString('latin1');
+    assert.match(text, /^UNB\+UNOC:4\+MAQAM:ZZZ\+SIRAJGDS:ZZZ\+\d{8}:\d{4}\+5'\nUNH\+1\+CONTRL:4:1:UN'\nUCI\+G0007\+SIRAJGDS:ZZZ\+MAQAM:ZZZ\+4\+29\+UNZ\+1'\n/);
+    assert.match(r.err, /rejected/);
+    const acc = await cli(['ack', path.join(FIX, 'paxlst-d05b-airline.edi'), '--version', '3']);
+    assert.match(acc.out.toString('latin1'), /UNH\+1\+CONTRL:D:3:UN'\nUCI\+NJ0001\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'\nUCM\+1\+PAXLST:D:05B:UN:IATA\+7'/);
+    assert.match(acc.err, /ack policy \(on-request\) would send no CONTRL/);
+  });
+
+  it('usage errors exit 2, unreadable or non-EDIFACT files exit 1', async () => {
+    assert.equal((await cli([])).code, 2);
+    assert.equal((await cli(['parse'])).code, 2);
+    assert.equal((await cli(['frobnicate', 'x'])).code, 2);
+    assert.equal((await cli(['parse', 'x', '--version', '9'])).code, 2);
+    const missing = await cli(['parse', '/nonexistent/file.edi']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /cannot read/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    fs.writeFileSync(path.join(dir, 'x.txt'), 'hello world\n');
+    const notEdi = await cli(['parse', path.join(dir, 'x.txt')]);
+    assert.equal(notEdi.code, 1);
+    assert.match(notEdi.err, /no EDIFACT interchange/);
+    assert.equal((await cli(['ack', path.join(dir, 'x.txt')])).code, 1);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
