@@ -186,7 +186,7 @@ export class Bookings {
     if (!canChange(actor, b)) throw gwError('GW_FORBIDDEN', `booking ${locator} belongs to another seller`);
     if (b.status === 'held' && b.holdExpiresAt && Date.parse(b.holdExpiresAt) <= now.getTime()) {
       await this.release(t, b, 'held', now);
-      await t.setBookingStatus(b.locator, 'expired', null, { action: 'expire', status: 'expired', actor: 'system' }, now);
+      await t.setBookingStatus(b.locator, 'expired', null, { action: 'expire', status: 'expired', actor: 'system' }, now, providersOf(b.items));
       return { b, expired: true };
     }
     return { b, expired: false };
@@ -209,7 +209,7 @@ export class Bookings {
       const m = Bookings.deltas(b.items, 'held', -1);
       const deltas = Bookings.effective(Bookings.deltas(b.items, 'sold', 1, m));
       if ((await t.reserve(deltas, null, null, now)) < deltas.length) throw gwError('GW_INTERNAL', `held stock of ${locator} is missing`);
-      await t.setBookingStatus(locator, 'confirmed', null, { action: 'confirm', status: 'confirmed', actor: ctx.actor.partnerId }, now);
+      await t.setBookingStatus(locator, 'confirmed', null, { action: 'confirm', status: 'confirmed', actor: ctx.actor.partnerId }, now, providersOf(b.items));
       return { expired: false as const, b: withStatus(b, 'confirmed', null, { action: 'confirm', actor: ctx.actor.partnerId }, now) };
     });
     if (out.expired) throw gwError('GW_HOLD_EXPIRED', `the hold on ${locator} expired at ${out.b.holdExpiresAt}; its inventory was released`);
@@ -224,7 +224,7 @@ export class Bookings {
       if (b.status === 'cancelled') return b;
       if (b.status === 'expired') throw gwError('GW_INVALID_STATE', `booking ${locator} already expired; nothing to cancel`);
       await this.release(t, b, b.status === 'held' ? 'held' : 'sold', now);
-      await t.setBookingStatus(locator, 'cancelled', null, { action: 'cancel', status: 'cancelled', actor: ctx.actor.partnerId }, now);
+      await t.setBookingStatus(locator, 'cancelled', null, { action: 'cancel', status: 'cancelled', actor: ctx.actor.partnerId }, now, providersOf(b.items));
       return withStatus(b, 'cancelled', null, { action: 'cancel', actor: ctx.actor.partnerId }, now);
     });
   }
@@ -243,7 +243,7 @@ export class Bookings {
       const deltas = Bookings.effective(Bookings.deltas(priced.items, field, 1, m));
       if ((await t.reserve(deltas, null, null, now)) < deltas.length) throw soldOut(priced.items);
       const event = { action: 'modify' as const, status: b.status, actor: ctx.actor.partnerId };
-      await t.replaceItems(locator, priced.items, priced.currency, priced.totalMinor, event, now);
+      await t.replaceItems(locator, priced.items, priced.currency, priced.totalMinor, event, now, [...providersOf(b.items), ...providersOf(priced.items)]);
       const nb = { ...b, items: priced.items.map(toItem), total: { amount: fromMinor(priced.totalMinor), currency: priced.currency }, updatedAt: now.toISOString(), history: [...b.history, { at: now.toISOString(), ...event }] };
       return { expired: false as const, b: nb };
     });
@@ -269,6 +269,10 @@ export class Bookings {
       if (n < batch) return total;
     }
   }
+}
+
+function providersOf(items: { providerId: string }[]): string[] {
+  return [...new Set(items.map((it) => it.providerId))];
 }
 
 function soldOut(items: PricedItem[]): GatewayError {

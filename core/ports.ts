@@ -97,12 +97,14 @@ export interface StoreTx {
   reserve(deltas: StockDelta[], booking: NewBooking | null, event: Omit<BookingEvent, 'at'> | null, at: Date): Promise<number>;
   /** Locks and reads a booking (FOR UPDATE). */
   lockBooking(locator: string): Promise<Booking | null>;
-  setBookingStatus(locator: string, status: BookingStatus, holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
-  replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void>;
+  /** Changes a booking's status and records a booking change (outbox) for `providers`, in this transaction. */
+  setBookingStatus(locator: string, status: BookingStatus, holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void>;
+  /** Replaces the items and records a booking change for `providers` (old and new lines' providers). */
+  replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void>;
   /** Applies an ARI inventory update; writes outbox rows. Returns days changed, or the days that would go below committed. */
   updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[] }>;
   updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }>;
-  /** Claims expired holds (SKIP LOCKED), marks them expired and returns them. */
+  /** Claims expired holds (SKIP LOCKED), marks them expired, records their booking changes and returns them. */
   claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;
 }
 

@@ -120,7 +120,7 @@ forEachBackend('booking lifecycle', (backend) => {
     assert.ok(avail[1].seq > avail[0].seq);
     const rate = r.filter((x) => x.kind === 'rate');
     assert.equal(rate.length, 1);
-    assert.equal(rate[0].state.amounts['2'], 99900);
+    assert.equal(rate[0].state.amounts['2'], '999.00');
   });
 
   it('concurrent duplicates under one idempotency key make one booking and all get its answer', async () => {
@@ -138,6 +138,24 @@ forEachBackend('booking lifecycle', (backend) => {
     const day = (await w.store.getInventory(P, addDays(w.from, 4), addDays(w.from, 4)))[0];
     await rejects(w.gateway.book(ctx, { hold: false, items: [item(4, 5, day.available + 1)] }), 'GW_SOLD_OUT');
     await rejects(w.gateway.book(ctx, { hold: false, items: [item(4, 5, day.available + 1)] }), 'GW_SOLD_OUT');
+  });
+
+  it('records a booking change for every status or items change, naming old and new providers', async () => {
+    const changes = async (locator: string) => (await w.db.query<{ action: string; status: string; providers: string[] }>(
+      'SELECT action, status, providers FROM booking_changes WHERE locator = $1 ORDER BY id', [locator])).rows;
+    const b = await w.gateway.book(noor(), { hold: true, items: [item(6, 7)] });
+    await w.gateway.confirm(noor(), b.locator);
+    await w.gateway.modify(noor(), b.locator, { items: [{ productId: 'QCA-AJYAD-TRP', start: addDays(w.from, 6), end: addDays(w.from, 7), quantity: 1, guests: 2 }] });
+    await w.gateway.cancel(noor(), b.locator);
+    assert.deepEqual(await changes(b.locator), [
+      { action: 'hold', status: 'held', providers: ['MED-ANSAR'] },
+      { action: 'confirm', status: 'confirmed', providers: ['MED-ANSAR'] },
+      { action: 'modify', status: 'confirmed', providers: ['MED-ANSAR', 'QCA-AJYAD'] },
+      { action: 'cancel', status: 'cancelled', providers: ['QCA-AJYAD'] },
+    ]);
+    const failed = await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM booking_changes');
+    await rejects(w.gateway.book(noor(), { hold: false, items: [item(6, 7, 400)] }), 'GW_SOLD_OUT');
+    assert.equal((await w.db.query<{ n: number }>('SELECT count(*)::int AS n FROM booking_changes')).rows[0].n, failed.rows[0].n, 'a refused booking records nothing');
   });
 
   it('refuses to set an allotment below what is sold and held', async () => {

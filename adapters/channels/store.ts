@@ -5,17 +5,14 @@
  * resync sends exactly what the outbox would have.
  */
 import type { Db, Sql } from '../postgres/db';
+// The channel resync reads the same snapshots the outbox carries: one definition of each.
+import { AVAILABILITY_STATE, RATE_STATE } from '../postgres/sql';
 import type { AriChange } from '../../core/model';
 import type { AriKey } from './routing';
 import type { ChannelConfig } from '../../config/channels/validate';
 
 type Sells = ChannelConfig['sells'];
 
-const AVAILABILITY_STATE = `jsonb_build_object(
-  'available', u.allotment - u.sold - u.held, 'allotment', u.allotment, 'stopSell', u.stop_sell,
-  'closedToArrival', u.closed_to_arrival, 'closedToDeparture', u.closed_to_departure,
-  'minLos', u.min_los, 'maxLos', u.max_los)`;
-const RATE_STATE = `jsonb_build_object('currency', u.currency, 'amounts', u.amounts, 'extraAdult', u.extra_adult, 'extraChild', u.extra_child)`;
 
 const OUTBOX_COLUMNS = `o.id, o.kind, o.provider_id, o.product_id, o.rate_plan_id, to_char(o.day, 'YYYY-MM-DD') AS day, o.seq, o.state, o.created_at`;
 

@@ -5,6 +5,11 @@ import { edifactCli } from '../edifact/cli';
 import { translateEdifact } from '../edifact/messages';
 import { translateOta } from '../ota';
 import { isGatewayError } from '../../core/errors';
+import { channelsCli } from '../channels/cli';
+import { loadConfig } from '../../config';
+import { silentLogger } from '../log/logger';
+import { openDatabase } from './app';
+import { migrate } from '../postgres/migrate';
 
 export type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -56,4 +61,13 @@ const translate: Command = async (args, io) => {
 export const extraCommands: Record<string, Command> = {
   translate,
   edifact: (args, io) => edifactCli(args, io),
+  async channels(args, io) {
+    const db = await openDatabase(loadConfig(), silentLogger());
+    try {
+      await migrate(db);
+      return await channelsCli(args, io, { db });
+    } finally {
+      await db.close();
+    }
+  },
 };

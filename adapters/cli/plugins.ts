@@ -10,6 +10,13 @@ import { attachSoap } from '../ota/soap';
 import { loadRegistry, type OtaRegistry } from '../ota/partners';
 import { errorRs, issuesOf, rsNameFor } from '../ota/envelope';
 import { edifactRoute } from '../edifact/messages/http';
+import { startDeliveries } from '../ota/deliveries';
+import { flushArchive } from '../ota/archive';
+import { startDistribution } from '../channels/distribution';
+import { routes as channelRoutes } from '../channels/routes';
+
+/** The internal identity background workers read bookings as (never a credential). */
+const SYSTEM_ACTOR_ID = 'MAQAM-SYSTEM';
 
 export interface Background {
   name: string;
@@ -32,7 +39,7 @@ function otaError(e: Parameters<NonNullable<Route['renderError']>>[0], req: { pa
 
 export function protocolRoutes(): Route[] {
   const ota = otaRoutes(registry).map((r) => (r.method === 'POST' ? { ...r, renderError: otaError } : r));
-  return [...ota, edifactRoute()];
+  return [...ota, edifactRoute(), ...channelRoutes];
 }
 
 export async function attachProtocols(server: http.Server, deps: AppDeps): Promise<void> {
@@ -40,6 +47,24 @@ export async function attachProtocols(server: http.Server, deps: AppDeps): Promi
 }
 
 export async function startBackground(deps: AppDeps, config: Config): Promise<Background[]> {
-  void deps; void config;
-  return [];
+  const d = await startDistribution({ db: deps.db, log: deps.log, amqpUrl: config.amqpUrl ?? undefined });
+  const stopDeliveries = startDeliveries({ gateway: deps.gateway, db: deps.db, registry: registry(), log: deps.log, operatorId: SYSTEM_ACTOR_ID });
+  return [
+    {
+      name: 'bus',
+      async health() {
+        const h = d.bus.health();
+        return { ...h, ok: h.connected };
+      },
+      stop: () => d.stop(),
+    },
+    {
+      name: 'otaDeliveries',
+      async health() { return { ok: true }; },
+      async stop() {
+        await stopDeliveries();
+        await flushArchive(deps.db);
+      },
+    },
+  ];
 }

@@ -128,11 +128,14 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const dir = opts.dataDir && opts.dataDir !== 'memory://' ? path.resolve(opts.dataDir) : undefined;
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const db = dir ? new PGlite(dir) : new PGlite();
+  const unlock = dir ? lockDataDir(dir) : () => undefined;
+  // Same JS values as the pg driver above: dates as 'YYYY-MM-DD', int8 as numbers.
+  const parsers = { 1082: (v: string) => v, 20: (v: string) => Number(v) };
+  const db = dir ? new PGlite(dir, { parsers }) : new PGlite({ parsers });
   await db.waitReady;
   // PGlite has a single connection: transactions are serialised by its own mutex, and a query issued
   // outside `transaction` while one runs waits for it. That keeps the same semantics as a server.
-  const wrap = (r: { rows: unknown[]; affectedRows?: number }) => ({ rows: r.rows, rowCount: r.affectedRows ?? r.rows.length });
+  const wrap = (r: { rows: unknown[]; affectedRows?: number }) => ({ rows: r.rows, rowCount: r.affectedRows || r.rows.length });
   return {
     kind: 'pglite',
     description: `pglite ${dir ?? 'in-memory'}`,
@@ -156,9 +159,36 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
       });
     },
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
     },
   };
+}
+
+/**
+ * PGlite is one process's database: two processes opening the same directory would corrupt it. A lock file
+ * with the owner's pid keeps a second process (say `maqam seed demo` while `maqam start` runs) out with a
+ * clear message; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, 'maqam.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => { try { fs.unlinkSync(file); } catch { /* already gone */ } };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      let alive = false;
+      try { process.kill(pid, 0); alive = pid !== process.pid || true; } catch { alive = false; }
+      if (alive) throw new Error(`the embedded database in ${dir} is in use by process ${pid} (a running gateway?); stop it first, or set DATABASE_URL to share a PostgreSQL server`);
+      fs.unlinkSync(file);
+    }
+  }
+  throw new Error(`cannot lock the embedded database in ${dir}`);
 }
 
 /** SQLSTATEs worth retrying a whole transaction for. */

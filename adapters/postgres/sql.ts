@@ -4,17 +4,32 @@
  * CTEs), so a change and its outbox row can never be separated.
  */
 
-/** The availability snapshot an outbox row carries, from an `inventory` row aliased `u`. */
-const AVAILABILITY_STATE = `jsonb_build_object(
+/**
+ * The availability snapshot an outbox row carries (canonical `AvailabilityState`), from an `inventory` row
+ * aliased `u`. Exported because a channel resync reads the same snapshot from the state tables.
+ */
+export const AVAILABILITY_STATE = `jsonb_build_object(
   'available', u.allotment - u.sold - u.held, 'allotment', u.allotment, 'stopSell', u.stop_sell,
   'closedToArrival', u.closed_to_arrival, 'closedToDeparture', u.closed_to_departure,
   'minLos', u.min_los, 'maxLos', u.max_los)`;
+
+/** Minor units (bigint) as a decimal string: 95000 → '950.00'. */
+const DECIMAL = (x: string) => `to_char((${x})::numeric / 100, 'FM9999999999990.00')`;
+
+/**
+ * The rate snapshot an outbox row carries (canonical `RateState`: decimal strings), from a `rates` row
+ * aliased `u`. Exported for the channel resync, like AVAILABILITY_STATE.
+ */
+export const RATE_STATE = `jsonb_build_object('currency', u.currency,
+  'amounts', (SELECT coalesce(jsonb_object_agg(e.k, ${DECIMAL('e.v')}), '{}'::jsonb) FROM jsonb_each_text(u.amounts) AS e(k, v)),
+  'extraAdult', ${DECIMAL('u.extra_adult')}, 'extraChild', ${DECIMAL('u.extra_child')})`;
 
 /**
  * Stock deltas ($1 product ids, $2 days, $3 held deltas, $4 sold deltas; one entry per product-day) applied
  * with the atomic conditional update: a row changes only if it stays within its allotment, and a positive
  * net take is refused on a stop-sold day. Rows whose availability changed get an outbox row. Optionally
- * inserts a booking and its items in the same statement ($5 booking json, $6 items json; both may be null):
+ * inserts a booking, its items and its booking_changes row in the same statement ($5 booking json, $6 items
+ * json, $7 action, $8 providers; all may be null):
  * the caller compares the changed rows with what it asked for and rolls back when short.
  */
 export const APPLY_STOCK = `
@@ -52,7 +67,15 @@ WITH d AS (
     FROM b, jsonb_to_recordset($6::jsonb) AS x(line int, product_id text, provider_id text, kind text,
          rate_plan_id text, start_date date, end_date date, quantity int, guests int, amount_minor bigint, currency text)
 )
+, bc AS (
+  INSERT INTO booking_changes (locator, action, status, providers, created_at)
+  SELECT b.locator, $7, x.status, $8::text[], x.at
+    FROM b, jsonb_to_record($5::jsonb) AS x(status text, at timestamptz)
+)
 SELECT count(*)::int AS changed FROM u`;
+
+export const RECORD_BOOKING_CHANGE = `
+INSERT INTO booking_changes (locator, action, status, providers, created_at) VALUES ($1, $2, $3, $4::text[], $5)`;
 
 export const CLAIM_IDEMPOTENCY = `
 INSERT INTO idempotency_keys (partner_id, key, request_hash) VALUES ($1, $2, $3)
@@ -180,8 +203,7 @@ WITH u AS (
   RETURNING r.*
 ), o AS (
   INSERT INTO ari_outbox (kind, provider_id, product_id, rate_plan_id, day, seq, state)
-  SELECT 'rate', $11, $12, u.rate_plan_id, u.day, u.version,
-         jsonb_build_object('currency', u.currency, 'amounts', u.amounts, 'extraAdult', u.extra_adult, 'extraChild', u.extra_child)
+  SELECT 'rate', $11, $12, u.rate_plan_id, u.day, u.version, ${RATE_STATE}
     FROM u
 )
 SELECT count(*)::int AS changed FROM u`;

@@ -95,9 +95,14 @@ class PgStoreTx implements StoreTx {
     }) : null;
     const r = await this.sql.query<{ changed: number }>(q.APPLY_STOCK, [
       deltas.map((d) => d.productId), deltas.map((d) => d.day), deltas.map((d) => d.held), deltas.map((d) => d.sold),
-      bookingJson, booking ? itemsJson(booking.items) : null,
+      bookingJson, booking ? itemsJson(booking.items) : null, event?.action ?? null,
+      booking ? [...new Set(booking.items.map((it) => it.providerId))] : null,
     ]);
     return r.rows[0].changed;
+  }
+
+  async recordBookingChange(locator: string, event: Omit<BookingEvent, 'at'>, providers: string[], at: Date): Promise<void> {
+    await this.sql.query(q.RECORD_BOOKING_CHANGE, [locator, event.action, event.status, [...new Set(providers)], at]);
   }
 
   async lockBooking(locator: string): Promise<Booking | null> {
@@ -105,14 +110,16 @@ class PgStoreTx implements StoreTx {
     return r.rows[0] ? bookingFromRow(r.rows[0]) : null;
   }
 
-  async setBookingStatus(locator: string, status: Booking['status'], holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void> {
+  async setBookingStatus(locator: string, status: Booking['status'], holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void> {
     await this.sql.query(q.SET_BOOKING_STATUS, [locator, status, holdExpiresAt, at, eventJson(event, at)]);
+    await this.recordBookingChange(locator, event, providers, at);
   }
 
-  async replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date): Promise<void> {
+  async replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void> {
     await this.sql.query(q.DELETE_ITEMS, [locator]);
     await this.sql.query(q.INSERT_ITEMS, [locator, itemsJson(items)]);
     await this.sql.query(q.SET_BOOKING_TOTAL, [locator, currency, totalMinor, at, eventJson(event, at)]);
+    await this.recordBookingChange(locator, event, providers, at);
   }
 
   async updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[] }> {
@@ -141,8 +148,9 @@ class PgStoreTx implements StoreTx {
     const r = await this.sql.query<{ locator: string }>(q.EXPIRE_HOLDS, [now, limit]);
     const out: Booking[] = [];
     for (const { locator } of r.rows) {
-      const b = await this.sql.query<Row>(q.GET_BOOKING, [locator]);
-      out.push(bookingFromRow(b.rows[0]));
+      const b = bookingFromRow((await this.sql.query<Row>(q.GET_BOOKING, [locator])).rows[0]);
+      await this.recordBookingChange(locator, { action: 'expire', status: 'expired', actor: 'system' }, b.items.map((it) => it.providerId), now);
+      out.push(b);
     }
     return out;
   }

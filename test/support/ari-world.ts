@@ -18,17 +18,16 @@ import { stableJson } from '../../adapters/channels/coalesce';
 import { simKey, type ChannelSim } from './channel-sim';
 import { AmqpBus } from '../../adapters/amqp/bus';
 
+import { AVAILABILITY_STATE, RATE_STATE } from '../../adapters/postgres/sql';
+
 const run = promisify(execFile);
 
-export const AVAILABILITY_STATE = `jsonb_build_object(
-  'available', u.allotment - u.sold - u.held, 'allotment', u.allotment, 'stopSell', u.stop_sell,
-  'closedToArrival', u.closed_to_arrival, 'closedToDeparture', u.closed_to_departure,
-  'minLos', u.min_los, 'maxLos', u.max_los)`;
+// The same snapshot SQL core writes into the outbox (one definition).
+export { AVAILABILITY_STATE };
 const OUTBOX_AVAIL = `INSERT INTO ari_outbox (kind, provider_id, product_id, day, seq, state)
   SELECT 'availability', p.provider_id, u.product_id, u.day, u.version, ${AVAILABILITY_STATE} FROM u JOIN products p ON p.id = u.product_id`;
 const OUTBOX_RATE = `INSERT INTO ari_outbox (kind, provider_id, product_id, rate_plan_id, day, seq, state)
-  SELECT 'rate', p.provider_id, rp.product_id, u.rate_plan_id, u.day, u.version,
-         jsonb_build_object('currency', u.currency, 'amounts', u.amounts, 'extraAdult', u.extra_adult, 'extraChild', u.extra_child)
+  SELECT 'rate', p.provider_id, rp.product_id, u.rate_plan_id, u.day, u.version, ${RATE_STATE}
     FROM u JOIN rate_plans rp ON rp.id = u.rate_plan_id JOIN products p ON p.id = rp.product_id`;
 
 export interface Catalogue {
