@@ -178,13 +178,12 @@ export function checkInventoryUpdate(raw: unknown): InventoryUpdate {
   if (!r) return c.done('The inventory update is invalid') as never;
   c.str(r, 'productId', '', { required: true, max: 80 });
   checkRange(c, r);
-  const a = c.int(r, 'allotment', '', 0, 100_000);
-  const av = c.int(r, 'available', '', 0, 100_000);
-  const adj = c.int(r, 'adjust', '', -100_000, 100_000);
+  c.int(r, 'allotment', '', 0, 100_000);
+  c.int(r, 'available', '', 0, 100_000);
+  c.int(r, 'adjust', '', -100_000, 100_000);
   if ([r.allotment, r.available, r.adjust].filter((x) => x !== undefined && x !== null).length > 1) {
     c.add('', 'give only one of allotment, available and adjust');
   }
-  void a; void av; void adj;
   c.bool(r, 'stopSell', ''); c.bool(r, 'closedToArrival', ''); c.bool(r, 'closedToDeparture', '');
   const min = c.int(r, 'minLos', '', 1, 999);
   const max = c.int(r, 'maxLos', '', 1, 999);
