@@ -67,23 +67,30 @@ function parseArgs(args: string[]): Args | string {
   return a;
 }
 
+/** Output accumulated as UTF-8 bytes (no long-lived strings), handed to stdout with back-pressure. */
 class Out {
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
   constructor(private readonly io: CliIo) {}
   write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
+    const need = this.pos + s.length * 3;
+    if (need > this.buf.length) {
+      const nb = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(nb, 0, 0, this.pos);
+      this.buf = nb;
+    }
+    this.pos += this.buf.write(s, this.pos, "utf8");
   }
   get pending(): number {
-    return this.size;
+    return this.pos;
   }
   async flush(): Promise<void> {
-    if (!this.parts.length) return;
-    const s = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    const ok = this.io.stdout.write(s);
+    if (!this.pos) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    // the stream may keep the chunk until written: continue in a fresh buffer
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, Math.min(this.buf.length, 8 << 20)));
+    this.pos = 0;
+    const ok = this.io.stdout.write(chunk);
     if (ok === false && this.io.stdout.once) await once(this.io.stdout as unknown as NodeJS.EventEmitter, 'drain');
   }
 }
@@ -105,8 +112,30 @@ function headerJson(ich: Interchange): string {
   return JSON.stringify(h).slice(0, -1);
 }
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** A JSON string literal (fast path for the common values that need no escaping). */
+function jsonStr(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+}
+
+function elementsJson(els: string[][]): string {
+  let out = '[';
+  for (let e = 0; e < els.length; e++) {
+    if (e) out += ',';
+    const comps = els[e];
+    out += '[';
+    for (let c = 0; c < comps.length; c++) out += (c ? ',' : '') + jsonStr(comps[c]);
+    out += ']';
+  }
+  return out + ']';
+}
+
+/** One segment as JSON (hand-written: this runs for every segment of multi-GB files). */
 function segJson(s: Segment): string {
-  return JSON.stringify(s.repetitions ? { tag: s.tag, position: s.position, offset: s.offset, elements: s.elements, repetitions: s.repetitions } : { tag: s.tag, position: s.position, offset: s.offset, elements: s.elements });
+  let out = '{"tag":' + jsonStr(s.tag) + ',"position":' + s.position + ',"offset":' + s.offset + ',"elements":' + elementsJson(s.elements);
+  if (s.repetitions) out += ',"repetitions":' + JSON.stringify(s.repetitions);
+  return out + '}';
 }
 
 function groupJson(g: Group): string {
