@@ -55,6 +55,7 @@ const MODE_SEGMENTS = 1;
 const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
 const EMPTY: string[] = [];
+const PIECE = 16 * 1024 * 1024;
 const U = 0x55, N = 0x4e, A = 0x41, B = 0x42, I = 0x49;
 
 const latin1Slice: (buf: Buffer, s: number, e: number) => string =
@@ -131,10 +132,12 @@ export class Tokenizer {
 
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error('push after end');
-    if (chunk.length === 0) return;
-    this.append(chunk);
-    this.run();
-    this.bound();
+    // very large buffers are taken in pieces (strings are cut from one view per piece; V8 caps string length)
+    for (let o = 0; o < chunk.length; o += PIECE) {
+      this.append(o === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(o, Math.min(chunk.length, o + PIECE)));
+      this.run();
+      this.bound();
+    }
   }
 
   end(): void {
