@@ -22,7 +22,7 @@ function key(...parts: (string | undefined)[]): string | null {
 /** The product a service code points at, refused when it is not of the kind the message sells. */
 async function productOfKind(inp: HandlerInput, productId: string, kind: Product['kind'], code: string, tag: string): Promise<Product> {
   const p = await inp.gateway.getProduct(inp.ctx, productId);
-  if (p.kind !== kind) throw gwIssue('GW_BAD_INPUT', `Service code '${code}' is a ${p.kind} product, not ${kind === 'transport' ? 'a transport leg' : 'an insurance plan'}`, tag);
+  if (p.kind !== kind) throw gwIssue('GW_BAD_INPUT', `Service code '${code}' is not ${kind === 'transport' ? 'a transport leg' : 'an insurance plan'} (its product is of kind ${p.kind})`, tag);
   return p;
 }
 
