@@ -72,4 +72,74 @@ forEachBackend('OTA reservation delivery to a property system', (backend) => {
       await endpoint.close();
     }
   });
+
+  it('on a modify moving the stay to another hotel, sends a Cancel to the old hotel and a Commit to the new one', async () => {
+    const safwa = await pms([ack('SAFWA-1')]);
+    const ajyad = await pms([ack('AJYAD-1')]);
+    try {
+      const registry = createRegistry([
+        { partnerId: 'QCA-SAFWA', mapping: 'qca-safwa-pms.json', delivery: { url: safwa.url } },
+        { partnerId: 'QCA-AJYAD', delivery: { url: ajyad.url } },
+      ], { 'QCA-SAFWA': loadMappingFile('qca-safwa-pms.json') });
+      const deps: DeliveryDeps = { gateway: w.gateway, db: w.db, registry, operatorId: 'MAQAM-OPS' };
+      const agent = { actor: w.actor('AG-NOOR') };
+      const stay = { start: addDays(w.from, 5), end: addDays(w.from, 7), quantity: 1 };
+      const b = await w.gateway.book(agent, { hold: false, items: [{ productId: 'QCA-SAFWA-DBL', ...stay, guests: 2 }], travellers: [{ surname: 'Hasan', givenName: 'Umar' }] });
+      await scanBookings(deps);
+      assert.deepEqual(await sendDue(deps), { delivered: 1, failed: 0 });
+
+      await w.gateway.modify(agent, b.locator, { items: [{ productId: 'QCA-AJYAD-TRP', ...stay, guests: 3 }] });
+      // Two pollers at once: each change is claimed by one of them, so each delivery is queued once.
+      const [x, y] = await Promise.all([scanBookings(deps), scanBookings(deps)]);
+      assert.equal(x + y, 2);
+      assert.deepEqual(await sendDue(deps), { delivered: 2, failed: 0 });
+
+      assert.equal(safwa.got.length, 2);
+      const cancel = safwa.got[1];
+      assertValidOta(cancel);
+      assert.match(cancel, /ResStatus="Cancel"/);
+      assert.match(cancel, /HotelCode="SAFWA01"/, 'the old hotel is named in its own code');
+      assert.match(cancel, new RegExp(`ResID_Value="${b.locator}"`));
+      assert.equal(ajyad.got.length, 1);
+      const commit = ajyad.got[0];
+      assertValidOta(commit);
+      assert.match(commit, /ResStatus="Commit"/);
+      assert.match(commit, /RoomTypeCode="TRP"/);
+      assert.match(commit, /HotelCode="QCA-AJYAD"/);
+      const all = await listDeliveries(w.db, { locator: b.locator });
+      assert.deepEqual(all.map((d) => [d.providerId, d.action, d.status, d.pmsConfirmation]).sort(), [
+        ['QCA-AJYAD', 'Commit', 'delivered', 'AJYAD-1'], ['QCA-SAFWA', 'Cancel', 'delivered', 'SAFWA-1'], ['QCA-SAFWA', 'Commit', 'delivered', 'SAFWA-1'],
+      ]);
+    } finally {
+      await safwa.close();
+      await ajyad.close();
+    }
+  });
+
+  it('tells a hotel nothing of a stay moved away before it heard of it, and consumes changes of providers without an endpoint', async () => {
+    const safwa = await pms([ack('SAFWA-2')]);
+    const ajyad = await pms([ack('AJYAD-2')]);
+    try {
+      const registry = createRegistry([
+        { partnerId: 'QCA-SAFWA', mapping: 'qca-safwa-pms.json', delivery: { url: safwa.url } },
+        { partnerId: 'QCA-AJYAD', delivery: { url: ajyad.url } },
+      ], { 'QCA-SAFWA': loadMappingFile('qca-safwa-pms.json') });
+      const deps: DeliveryDeps = { gateway: w.gateway, db: w.db, registry, operatorId: 'MAQAM-OPS' };
+      const agent = { actor: w.actor('AG-NOOR') };
+      const stay = { start: addDays(w.from, 6), end: addDays(w.from, 8), quantity: 1 };
+      const b = await w.gateway.book(agent, { hold: false, items: [{ productId: 'QCA-SAFWA-DBL', ...stay, guests: 2 }], travellers: [{ surname: 'Hasan', givenName: 'Umar' }] });
+      await w.gateway.modify(agent, b.locator, { items: [{ productId: 'QCA-AJYAD-TRP', ...stay, guests: 3 }] });
+      const coach = await w.gateway.book(agent, { hold: false, items: [{ productId: 'SAPTCO-JED-QCA', start: stay.start, quantity: 2, guests: 1 }], travellers: [{ surname: 'Hasan', givenName: 'Umar' }] });
+      assert.equal(await scanBookings(deps), 1, 'only the Commit to the hotel the stay is at now');
+      assert.deepEqual(await sendDue(deps), { delivered: 1, failed: 0 });
+      assert.equal(safwa.got.length, 0);
+      assert.match(ajyad.got[0], /ResStatus="Commit"/);
+      const pending = await w.db.query('SELECT locator FROM booking_changes WHERE consumed_at IS NULL AND locator = ANY($1::text[])', [[b.locator, coach.locator]]);
+      assert.equal(pending.rows.length, 0, 'every change was consumed, the coach one too');
+      assert.deepEqual(await listDeliveries(w.db, { locator: coach.locator }), []);
+    } finally {
+      await safwa.close();
+      await ajyad.close();
+    }
+  });
 });

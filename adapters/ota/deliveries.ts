@@ -1,10 +1,11 @@
 /**
- * Outbound reservation delivery to providers' property systems. A poller scans bookings changed since a
- * watermark (re-scanning a 5-minute overlap, so a booking committed late with an earlier updated_at is not
- * lost; the unique key on ota_deliveries makes the rescans harmless) and queues one delivery per booking
- * version and provider. A sender pushes OTA_HotelResNotifRQ (Commit / Modify / Cancel), records the PMS
- * confirmation number from the RS, and retries with exponential backoff until acknowledged; after
- * `maxAttempts` the delivery is parked as failed, visible and replayable.
+ * Outbound reservation delivery to providers' property systems. Core writes a booking_changes row in the
+ * same transaction as every booking status or items change, naming every provider concerned; the poller
+ * claims pending rows (FOR UPDATE SKIP LOCKED), queues one delivery per change and provider that has an OTA
+ * endpoint, and marks the rows consumed in the same transaction, so no change is lost or queued twice. A
+ * sender pushes OTA_HotelResNotifRQ (Commit / Modify / Cancel), records the PMS confirmation number from
+ * the RS, and retries with exponential backoff until acknowledged; after `maxAttempts` the delivery is
+ * parked as failed, visible and replayable.
  */
 import type { Logger } from 'winston';
 import type { GatewayApi } from '../../core/api';
@@ -14,7 +15,8 @@ import { archive } from './archive';
 import { hotelReservationEl } from './hotel-res';
 import { canonicalResolver } from './mapping';
 import type { OtaRegistry } from './partners';
-import { changedBookings, claimDue, getWatermark, markDelivered, markFailedAttempt, queueDelivery, setWatermark, wasCommitted, type DeliveryRow } from './sql';
+import { bookingNow, claimBookingChanges, claimDue, lastQueuedAction, markChangesConsumed, markDelivered, markFailedAttempt, queueDelivery, type DeliveryRow } from './sql';
+import type { Sql } from '../postgres/db';
 import { OTA_NS, at, el, kid, kids, parseXml, path } from './xml';
 import { unwrap } from './service';
 
@@ -29,8 +31,6 @@ export interface DeliveryDeps {
   operatorId: string;
 }
 
-/** Overlap re-scanned on every poll: a booking transaction committing later than this is not expected. */
-const OVERLAP_MS = 5 * 60_000;
 /** Seconds a claimed delivery is leased to one sender before another may take it. */
 const LEASE_SECONDS = 60;
 /** Backoff: 10 s doubling to at most one hour. */
@@ -38,23 +38,48 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Finds bookings changed since the watermark and queues deliveries for providers with an endpoint. */
+/**
+ * What a provider's property system must be told now, from the booking as it is (not as the change row saw
+ * it: a batch may hold several changes of one booking) and from what it was last told.
+ */
+async function actionFor(tx: Sql, locator: string, providerId: string, now: { status: string; providers: string[] } | null): Promise<DeliveryRow['action'] | null> {
+  const last = await lastQueuedAction(tx, locator, providerId);
+  const told = last !== null && last !== 'Cancel';
+  const live = now !== null && now.status === 'confirmed' && now.providers.includes(providerId);
+  // Holds are not pushed; a booking cancelled (or moved away) before the PMS heard of it needs no message.
+  if (live) return told ? 'Modify' : 'Commit';
+  return told ? 'Cancel' : null;
+}
+
+/**
+ * Consumes pending booking changes: in one transaction, claims up to `limit` of them, queues a delivery
+ * for each provider concerned that has an OTA endpoint (a provider whose lines a modify removed gets a
+ * Cancel), and marks them consumed. Changes of providers without an endpoint are just consumed. Returns
+ * how many deliveries were queued.
+ */
 export async function scanBookings(deps: DeliveryDeps, limit = 500): Promise<number> {
-  const providers = deps.registry.profiles.filter((p) => p.delivery).map((p) => p.partnerId);
-  if (providers.length === 0) return 0;
-  const mark = await getWatermark(deps.db);
-  const since = mark ? new Date(Date.parse(mark) - OVERLAP_MS).toISOString() : '1970-01-01T00:00:00Z';
-  const rows = await changedBookings(deps.db, providers, since, limit);
-  let queued = 0;
-  for (const r of rows) {
-    const committed = await wasCommitted(deps.db, r.locator, r.providerId);
-    // A booking cancelled before the PMS ever heard of it needs no message.
-    if (r.status === 'cancelled' && !committed) continue;
-    const action = r.status === 'cancelled' ? 'Cancel' : committed ? 'Modify' : 'Commit';
-    if (await queueDelivery(deps.db, { locator: r.locator, providerId: r.providerId, action, bookingVersion: r.updatedAt })) queued++;
-  }
-  if (rows.length > 0) await setWatermark(deps.db, rows[rows.length - 1].updatedAt);
-  return queued;
+  return deps.db.transaction(async (tx) => {
+    const changes = await claimBookingChanges(tx, limit);
+    let queued = 0;
+    for (const c of changes) {
+      const targets = [...new Set(c.providers)].filter((p) => deps.registry.profile(p)?.delivery);
+      if (targets.length === 0) continue;
+      const now = await bookingNow(tx, c.locator);
+      for (const providerId of targets) {
+        const action = await actionFor(tx, c.locator, providerId, now);
+        // The change id is the booking version: the unique key makes a replayed change queue nothing twice.
+        if (action && await queueDelivery(tx, { locator: c.locator, providerId, action, bookingVersion: `change:${c.id}` })) queued++;
+      }
+    }
+    await markChangesConsumed(tx, changes.map((c) => c.id));
+    return queued;
+  });
+}
+
+/** The provider's HotelCode in its own table (or its id), for a message that carries none of its lines. */
+function hotelCodeOf(deps: DeliveryDeps, providerId: string): string {
+  const m = deps.registry.mapping(providerId);
+  return Object.entries(m?.hotels ?? {}).find(([, h]) => h.providerId === providerId)?.[0] ?? providerId;
 }
 
 /** The OTA_HotelResNotifRQ for one delivery: the booking's lines of that provider, in its codes. */
@@ -62,9 +87,13 @@ export async function renderResNotif(b: Booking, providerId: string, action: Del
   const ctx = { actor: { partnerId: deps.operatorId, kind: 'operator' as const } };
   const resolver = deps.registry.resolver(providerId) ?? canonicalResolver(deps.gateway, ctx);
   const mine: Booking = { ...b, items: b.items.filter((i) => i.providerId === providerId) };
+  let reservation = await hotelReservationEl(mine, resolver, { asSender: true, resStatus: action === 'Cancel' ? 'Cancelled' : action === 'Modify' ? 'Modify' : 'Commit' });
+  // A Cancel after a modify moved the stay elsewhere carries none of this hotel's lines: name the hotel
+  // itself, not the placeholder hotelReservationEl puts in a reservation without rooms.
+  if (mine.items.length === 0) reservation = reservation.replace('<BasicPropertyInfo HotelCode="MAQAM"/>', el('BasicPropertyInfo', { HotelCode: hotelCodeOf(deps, providerId) }));
   return el('OTA_HotelResNotifRQ', { xmlns: OTA_NS, EchoToken: echo, TimeStamp: new Date().toISOString(), Version: '1.000', ResStatus: action },
     el('POS', null, el('Source', null, el('RequestorID', { ID: 'MAQAM', Type: '22' }))),
-    el('HotelReservations', null, await hotelReservationEl(mine, resolver, { asSender: true, resStatus: action === 'Cancel' ? 'Cancelled' : action === 'Modify' ? 'Modify' : 'Commit' })),
+    el('HotelReservations', null, reservation),
   );
 }
 

@@ -81,27 +81,38 @@ function delivery(x: Record<string, unknown>): DeliveryRow {
 
 const DELIVERY_COLS = 'id, locator, provider_id, action, booking_version, status, attempts, next_attempt_at, last_error, pms_confirmation, created_at, delivered_at';
 
-/** Bookings with a line of one of `providers`, changed since `since` (an overlap window is the caller's). */
-export async function changedBookings(db: Sql, providers: string[], since: string, limit: number): Promise<{ locator: string; providerId: string; status: string; updatedAt: string }[]> {
-  const r = await db.query<Record<string, unknown>>(
-    `SELECT DISTINCT b.locator, i.provider_id, b.status, b.updated_at FROM bookings b JOIN booking_items i ON i.locator = b.locator
-     WHERE i.provider_id = ANY($1::text[]) AND b.updated_at > $2::timestamptz AND b.status IN ('confirmed', 'cancelled')
-     ORDER BY b.updated_at, b.locator LIMIT $3`,
-    [providers, since, limit],
+/** A pending row of the booking_changes outbox (migration 002): which providers a booking change concerns. */
+export interface BookingChange { id: string; locator: string; action: string; status: string; providers: string[] }
+
+/**
+ * Claims pending booking changes, oldest first. Call inside a transaction: the rows stay locked until it
+ * commits (with them marked consumed), and SKIP LOCKED lets a second poller take the next ones meanwhile.
+ */
+export async function claimBookingChanges(tx: Sql, limit: number): Promise<BookingChange[]> {
+  const r = await tx.query<Record<string, unknown>>(
+    `SELECT id, locator, action, status, providers FROM booking_changes WHERE consumed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
   );
-  return r.rows.map((x) => ({ locator: String(x.locator).trim(), providerId: x.provider_id as string, status: x.status as string, updatedAt: new Date(x.updated_at as string).toISOString() }));
+  return r.rows.map((x) => ({ id: String(x.id), locator: String(x.locator).trim(), action: x.action as string, status: x.status as string, providers: (x.providers as string[] | null) ?? [] }));
 }
 
-export async function getWatermark(db: Sql): Promise<string | null> {
-  const r = await db.query<{ scanned_to: string }>('SELECT scanned_to FROM ota_delivery_watermark WHERE id = 1');
-  return r.rows[0] ? new Date(r.rows[0].scanned_to).toISOString() : null;
+export async function markChangesConsumed(tx: Sql, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query('UPDATE booking_changes SET consumed_at = now() WHERE id = ANY($1::bigint[])', [ids]);
 }
 
-export async function setWatermark(db: Sql, to: string): Promise<void> {
-  await db.query(`INSERT INTO ota_delivery_watermark (id, scanned_to) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET scanned_to = GREATEST(ota_delivery_watermark.scanned_to, EXCLUDED.scanned_to)`, [to]);
+/** A booking's status now and the providers of its lines now (null when there is no such booking). */
+export async function bookingNow(tx: Sql, locator: string): Promise<{ status: string; providers: string[] } | null> {
+  const r = await tx.query<Record<string, unknown>>(
+    `SELECT b.status, coalesce(array_agg(DISTINCT i.provider_id) FILTER (WHERE i.provider_id IS NOT NULL), '{}') AS providers
+       FROM bookings b LEFT JOIN booking_items i ON i.locator = b.locator WHERE b.locator = $1 GROUP BY b.status`,
+    [locator],
+  );
+  const x = r.rows[0];
+  return x ? { status: x.status as string, providers: (x.providers as string[] | null) ?? [] } : null;
 }
 
-/** Queues a delivery unless this booking version was already queued for the provider. */
+/** Queues a delivery unless this booking version (the booking_changes id) was already queued for the provider. */
 export async function queueDelivery(db: Sql, d: { locator: string; providerId: string; action: DeliveryRow['action']; bookingVersion: string }): Promise<boolean> {
   const r = await db.query(
     `INSERT INTO ota_deliveries (locator, provider_id, action, booking_version) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
@@ -110,10 +121,10 @@ export async function queueDelivery(db: Sql, d: { locator: string; providerId: s
   return r.rowCount === 1;
 }
 
-/** Whether a Commit was ever queued for the booking at this provider (then later changes are Modify/Cancel). */
-export async function wasCommitted(db: Sql, locator: string, providerId: string): Promise<boolean> {
-  const r = await db.query('SELECT 1 FROM ota_deliveries WHERE locator = $1 AND provider_id = $2 LIMIT 1', [locator, providerId]);
-  return r.rows.length > 0;
+/** The last action queued for a booking at a provider: what its property system was last told to do. */
+export async function lastQueuedAction(tx: Sql, locator: string, providerId: string): Promise<DeliveryRow['action'] | null> {
+  const r = await tx.query<{ action: DeliveryRow['action'] }>('SELECT action FROM ota_deliveries WHERE locator = $1 AND provider_id = $2 ORDER BY id DESC LIMIT 1', [locator, providerId]);
+  return r.rows[0]?.action ?? null;
 }
 
 /**
