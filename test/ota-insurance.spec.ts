@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { forEachBackend } from './support/db';
+import { translateOta } from '../adapters/ota';
+import { loadMappingFile } from '../adapters/ota/mapping';
+import { projectRoot } from '../core/paths';
 import { openOtaWorld, pos, OTA_NS, type OtaWorld } from './support/ota-world';
 import { assertValidOta } from './support/ota-xsd';
 import { addDays } from '../adapters/ota/dates';
@@ -90,5 +95,27 @@ forEachBackend('OTA insurance plans (OTA_InsuranceQuoteRQ / OTA_InsuranceBookRQ)
     const garbage = await o.post('/ota/OTA_InsuranceBookRQ', '<OTA_InsuranceBookRQ xmlns="x"><PlanForBookRQ');
     assert.equal(garbage.status, 400);
     assertValidOta(garbage.text);
+  });
+});
+
+describe('maqam translate for OTA insurance messages', () => {
+  const fixture = (f: string) => fs.readFileSync(path.join(projectRoot(), 'fixtures', 'ota', f), 'utf8');
+  for (const name of ['insurance-quote', 'insurance-book']) {
+    it(`reads fixtures/ota/${name}.xml (schema-valid) into the canonical call of its golden file`, async () => {
+      const xml = fixture(`${name}.xml`);
+      assertValidOta(xml);
+      const { canonical, findings } = await translateOta(xml, loadMappingFile('ch-sky.json'));
+      assert.deepEqual(canonical, JSON.parse(fixture(`${name}.canonical.json`)));
+      assert.deepEqual(findings, []);
+    });
+  }
+
+  it('reports an unmapped code as an error finding with its XPath', async () => {
+    const xml = fixture('insurance-book.xml').replace(/(PlanID|Type="16" ID)="[^"]+"/, '$1="NOPE"');
+    const { findings } = await translateOta(xml, loadMappingFile('ch-sky.json'));
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].level, 'error');
+    assert.match(findings[0].message, /GW_UNMAPPED_CODE .*'NOPE'/);
+    assert.match(findings[0].where ?? '', /\[1\]\/(@PlanID|Reference\/@ID)$/);
   });
 });

@@ -8,10 +8,12 @@ import type { BookingRequest } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { readAvailNotif, readInvCountNotif, readRateAmountNotif, type AriRecord } from './ari-read';
 import { readHeader } from './envelope';
+import { readGroundAvail, readGroundBook } from './ground';
+import { readPlans, senderRef } from './insurance';
 import { readGuests, readRoomStays, reservationIds } from './hotel-res';
 import { tableResolver, type CodeResolver, type OtaMapping, type RoomRef } from './mapping';
 import { unwrap } from './service';
-import { at, kid, kids, parseXml } from './xml';
+import { at, kid, kids, parseXml, type XNode } from './xml';
 
 /** Resolves codes without a database: the hub's own ids, taken at face value. */
 function faceValue(): CodeResolver {
@@ -87,7 +89,39 @@ export async function translateOta(xml: string, mapping?: OtaMapping): Promise<{
       return { canonical: { ...header, cancel: { reference: at(kids(doc.node, 'UniqueID')[0], 'ID') ?? null, cancelType: at(doc.node, 'CancelType') ?? 'Commit' } }, findings };
     case 'OTA_ReadRQ':
       return { canonical: { ...header, retrieve: kids(kid(doc.node, 'ReadRequests'), 'ReadRequest').map((r) => at(kid(r, 'UniqueID'), 'ID')) }, findings };
+    case 'OTA_GroundAvailRQ':
+    case 'OTA_GroundBookRQ':
+    case 'OTA_InsuranceQuoteRQ':
+    case 'OTA_InsuranceBookRQ':
+      try {
+        return { canonical: { ...header, ...(await otherServices(doc.name, doc.node, resolver)) }, findings };
+      } catch (e) {
+        if (!isGatewayError(e)) throw e;
+        findings.push({ level: 'error', message: `${e.code} ${e.message}`, where: e.violations[0]?.path });
+        return { canonical: header, findings };
+      }
     default:
       throw new GatewayError('GW_BAD_INPUT', `${doc.name} is not an OTA message the hub translates`);
   }
+}
+
+/**
+ * Transport and insurance messages as canonical calls: a search, or a booking that confirms in one step.
+ * Rate plans named by code are shown as the hub's ids (`<product>-<code>`), as hotel rate codes are.
+ */
+async function otherServices(name: string, root: XNode, resolver: CodeResolver): Promise<Record<string, unknown>> {
+  if (name === 'OTA_GroundAvailRQ') {
+    const q = readGroundAvail(root);
+    return { search: { kind: 'transport', origin: q.origin, destination: q.destination, start: q.start, guests: 1, quantity: q.passengers, ...(q.ratePlanCode ? { ratePlanCode: q.ratePlanCode } : {}) } };
+  }
+  if (name === 'OTA_GroundBookRQ') {
+    const rq = await readGroundBook(root, resolver);
+    const items = rq.lines.map((l) => ({ productId: l.productId, ...(l.ratePlanCode ? { ratePlanId: `${l.productId}-${l.ratePlanCode}`.toUpperCase() } : {}), start: l.start, quantity: l.seats, guests: 1 }));
+    return { book: { externalRef: rq.externalRef ?? null, hold: false, items, travellers: rq.travellers, contact: rq.contact } };
+  }
+  const plans = await readPlans(root, name === 'OTA_InsuranceQuoteRQ' ? 'OTA_InsuranceQuoteRQ' : 'OTA_InsuranceBookRQ', resolver);
+  const items = plans.map((p) => ({ productId: p.productId, start: p.start, quantity: p.pilgrims, guests: 1 }));
+  if (name === 'OTA_InsuranceQuoteRQ') return { search: items.map((i) => ({ kind: 'insurance', productIds: [i.productId], start: i.start, guests: 1, quantity: i.quantity })) };
+  const travellers = plans.flatMap((p) => p.travellers);
+  return { book: { externalRef: senderRef(root) ?? null, hold: false, items, travellers, contact: travellers[0] ? { name: `${travellers[0].givenName} ${travellers[0].surname}` } : null } };
 }
