@@ -11,6 +11,7 @@ import type { Actor, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate
 import { isProviderKind, PARTNER_KINDS, SERVICE_KINDS } from './model';
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
+import { SearchCache } from './search-cache';
 import { addDays, daysBetween } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
@@ -35,6 +36,7 @@ class Gateway implements GatewayApi {
   private readonly ratePlansById = new Map<string, RatePlan>();
   private readonly ratePlansByProduct = new Map<string, RatePlan[]>();
   private readonly authCache = new Map<string, { actor: Actor; until: number }>();
+  private readonly searchCache: SearchCache;
 
   constructor(opts: GatewayOptions) {
     this.store = opts.store;
@@ -46,6 +48,7 @@ class Gateway implements GatewayApi {
       ratePlans: (productId: string) => this.ratePlansOf(productId),
     };
     this.bookings = new Bookings(this.store, catalog, this.clock, cfg);
+    this.searchCache = new SearchCache(this.store, this.clock, (id) => this.products.get(id));
   }
 
   // ---- catalogue cache (products and rate plans do not change once created) ----
@@ -74,6 +77,10 @@ class Gateway implements GatewayApi {
 
   /** Runs `fn` in a transaction, made idempotent when the caller gave a key. */
   private async idempotent<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>): Promise<T> {
+    return this.searchCache.writing(() => this.idempotentTx(ctx, op, body, fn));
+  }
+
+  private async idempotentTx<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>): Promise<T> {
     const key = ctx.idempotencyKey;
     if (!key) return this.store.tx(fn);
     if (key.length > 200) throw gwError('GW_BAD_INPUT', 'the idempotency key is longer than 200 characters');
@@ -296,10 +303,20 @@ class Gateway implements GatewayApi {
   }
 
   // ---- shopping ----
+  /** Offers for a query, answered from the shopping cache when it can (see search-cache.ts for how stale). */
   async search(ctx: Ctx, raw: AvailabilityQuery): Promise<Offer[]> {
     const q = checkAvailabilityQuery(raw);
-    const end = q.end ?? addDays(q.start, 1);
+    const query = { ...q, end: q.end ?? addDays(q.start, 1) };
+    const key = SearchCache.key(query, ctx.actor.partnerId, ctx.actor.kind === 'operator');
+    const hit = await this.searchCache.get(key);
+    if (hit.offers) return hit.offers as Offer[];
+    return this.searchCache.put(key, query, await this.searchStore(ctx, query), hit.gen) as Offer[];
+  }
+
+  private async searchStore(ctx: Ctx, q: AvailabilityQuery & { end: string }): Promise<Offer[]> {
+    const end = q.end;
     const candidates = await this.store.searchCandidates({ ...q, end }, ctx.actor);
+    for (const c of candidates) if (!this.products.has(c.product.id)) this.products.set(c.product.id, c.product);
     const open = candidates.filter((c) => {
       if (c.closedToArrival || c.closedToDeparture) return false;
       const nights = c.product.pricing === 'per_unit' ? 1 : daysBetween(q.start, end);
@@ -374,7 +391,7 @@ class Gateway implements GatewayApi {
   }
 
   expireHolds(): Promise<number> {
-    return this.bookings.expireHolds();
+    return this.searchCache.writing(() => this.bookings.expireHolds());
   }
 }
 

@@ -144,6 +144,10 @@ export interface StoreReads {
   findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
   listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;
   countProducts(): Promise<number>;
+  /** The ARI outbox as a change feed for the shopping cache: product-days changed after outbox id `afterId`, in id order. */
+  ariChangesSince(afterId: number, limit: number): Promise<{ id: number; providerId: string; productId: string; day: IsoDate }[]>;
+  /** The highest ARI outbox id (0 when empty): where the change feed starts. */
+  ariHighWater(): Promise<number>;
   /** Outbox reads for the relay (issue: ARI distribution). */
   pendingAriChanges(limit: number): Promise<AriChange[]>;
 }

@@ -271,6 +271,12 @@ SELECT rp.id, rp.product_id, rp.code, rp.name, rp.currency, rp.meal_plan, rp.ref
  WHERE rp.product_id = ANY($1::text[])
  GROUP BY rp.id ORDER BY rp.product_id, rp.code`;
 
+/** The shopping cache's change feed: product-days changed after outbox id $1 (primary key order, at most $2). */
+export const ARI_CHANGES_SINCE = `
+SELECT id, provider_id, product_id, day FROM ari_outbox WHERE id > $1 ORDER BY id LIMIT $2`;
+
+export const ARI_HIGH_WATER = `SELECT coalesce(max(id), 0) AS id FROM ari_outbox`;
+
 export const PRODUCT_COLUMNS = `id, provider_id, kind, code, name, city, origin, destination, max_guests, pricing, public, details`;
 
 export const PENDING_ARI = `

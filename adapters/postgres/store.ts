@@ -272,6 +272,14 @@ export function createStore(db: Db): Store {
       const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
       return r.rows[0].n;
     },
+    async ariChangesSince(afterId, limit) {
+      const r = await db.query<Row>(q.ARI_CHANGES_SINCE, [afterId, limit]);
+      return r.rows.map((x) => ({ id: Number(x.id), providerId: x.provider_id, productId: x.product_id, day: x.day }));
+    },
+    async ariHighWater() {
+      const r = await db.query<Row>(q.ARI_HIGH_WATER, []);
+      return Number(r.rows[0].id);
+    },
     async pendingAriChanges(limit) {
       const r = await db.query<Row>(q.PENDING_ARI, [limit]);
       return r.rows.map((x) => ({
