@@ -6,10 +6,13 @@
  * Then a 1 GB PAXLST interchange generated on the fly (never stored) is streamed through the
  * `maqam edifact parse` path (JSON written to a counting sink) in a child process, whose peak RSS is printed.
  *
- *   npm run bench -- edifact [--mb 10] [--runs 5] [--gb 1]      (--gb 0 skips the streaming run)
+ *   npm run bench -- edifact [--mb 10] [--rounds 3] [--runs 3] [--gb 1]      (--gb 0 skips the streaming run)
+ * Each side is measured in fresh child processes, alternating, on the same deterministic bytes (checked by
+ * hash): a warm-up parse, then `runs` timed parses, each after a full garbage collection.
  * Last line: edifact ratio=<ours/peer> ours=<MB/s> peer=<MB/s> rss1g=<MB>
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -185,42 +188,65 @@ async function streamGb(gb: number): Promise<{ mbps: number; rssMb: number; byte
   return { mbps: r.bytes / 1024 / 1024 / secs, rssMb, bytes: r.bytes, out };
 }
 
+/** One side measured in its own process: a warm-up, then `runs` timed parses; prints JSON. */
+function side(which: string, mb: number, runs: number): void {
+  const bytes = paxlstInterchange(mb * 1024 * 1024);
+  const fn = which === 'peer' ? () => peerParse(bytes) : () => oursParse(bytes);
+  fn(); // warm-up (JIT)
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(time(fn));
+  const sha = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  console.log(JSON.stringify({ side: which, mbps: bytes.length / 1024 / 1024 / median(times), sha }));
+}
+
+/** Runs this module with `args` in a child process; resolves to its last output line. */
+function child(args: string[]): Promise<string> {
+  const script = path.join(__dirname, 'edifact.js');
+  const c = spawn(process.execPath, ['-e', `require(${JSON.stringify(script)}).run(${JSON.stringify(args)}).catch(e => { console.error(e); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  c.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  return new Promise((res, rej) => c.on('close', (code) => (code === 0 ? res(text.trim().split('\n').pop() ?? '') : rej(new Error(`bench child ${args.join(' ')} failed (${code})`)))));
+}
+
 export async function run(args: string[]): Promise<void> {
   if (args[0] === '--child-gb') {
-    const r = await streamGb(Number(args[1]));
-    console.log(JSON.stringify(r));
+    console.log(JSON.stringify(await streamGb(Number(args[1]))));
+    return;
+  }
+  if (args[0] === '--side') {
+    side(args[1], Number(args[2]), Number(args[3]));
     return;
   }
   const mb = arg(args, 'mb', 10);
-  const runs = arg(args, 'runs', 5);
+  const runs = arg(args, 'runs', 3);
+  const rounds = arg(args, 'rounds', 3);
   const gb = arg(args, 'gb', 1);
   const bytes = paxlstInterchange(mb * 1024 * 1024);
-  const size = bytes.length / 1024 / 1024;
-  // sanity: both see the same segments
+  // sanity: both read the same segments
   const peerSegs = peerParse(bytes).length;
   const ourSegs = oursParse(bytes);
-  console.log(`PAXLST ${size.toFixed(1)} MB, ${ourSegs} segments (peer ${peerSegs})`);
+  console.log(`PAXLST ${(bytes.length / 1024 / 1024).toFixed(1)} MB, ${ourSegs} segments (peer ${peerSegs})`);
   if (peerSegs !== ourSegs) throw new Error(`segment counts differ: ours ${ourSegs}, peer ${peerSegs}`);
+  // each side in fresh processes, alternating (neither pays for the other's heap), on the same bytes
   const ours: number[] = [];
   const peer: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    peer.push(time(() => peerParse(bytes)));
-    ours.push(time(() => oursParse(bytes)));
+  const shas = new Set<string>();
+  for (let i = 0; i < rounds; i++) {
+    for (const which of i % 2 ? ['peer', 'ours'] : ['ours', 'peer']) {
+      const r = JSON.parse(await child(['--side', which, String(mb), String(runs)])) as { mbps: number; sha: string };
+      (which === 'ours' ? ours : peer).push(r.mbps);
+      shas.add(r.sha);
+    }
   }
-  const oursMbps = size / median(ours);
-  const peerMbps = size / median(peer);
-  console.log(`ours ${oursMbps.toFixed(1)} MB/s (median of ${runs}), npm edifact ${peerMbps.toFixed(1)} MB/s`);
+  if (shas.size !== 1) throw new Error('the two sides did not parse the same bytes');
+  const oursMbps = median(ours);
+  const peerMbps = median(peer);
+  console.log(`ours ${oursMbps.toFixed(1)} MB/s, npm edifact ${peerMbps.toFixed(1)} MB/s (medians over ${rounds} processes per side × ${runs} timed parses after a warm-up; every segment, element and component built as strings on both sides)`);
   let rss = 0;
   if (gb > 0) {
-    const script = path.join(__dirname, 'edifact.js');
-    const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(script)}).run(['--child-gb', '${gb}']).catch(e => { console.error(e); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? 1)));
-    if (code !== 0) throw new Error(`1 GB streaming child failed (${code})`);
-    const r = JSON.parse(text.trim().split('\n').pop()!) as { mbps: number; rssMb: number; bytes: number; out: number };
+    const r = JSON.parse(await child(['--child-gb', String(gb)])) as { mbps: number; rssMb: number; bytes: number; out: number };
     rss = r.rssMb;
-    console.log(`streamed ${(r.bytes / 1024 / 1024 / 1024).toFixed(2)} GB through edifact parse (with structure validation, JSON out ${(r.out / 1024 / 1024 / 1024).toFixed(2)} GB) at ${r.mbps.toFixed(1)} MB/s, peak RSS ${r.rssMb.toFixed(0)} MB`);
+    console.log(`streamed ${(r.bytes / 1024 / 1024 / 1024).toFixed(2)} GB through edifact parse (structure validation on, JSON out ${(r.out / 1024 / 1024 / 1024).toFixed(2)} GB) at ${r.mbps.toFixed(1)} MB/s, peak RSS ${r.rssMb.toFixed(0)} MB`);
   }
   console.log(`edifact ratio=${(oursMbps / peerMbps).toFixed(2)} ours=${oursMbps.toFixed(1)} peer=${peerMbps.toFixed(1)} rss1g=${rss.toFixed(0)}`);
 }

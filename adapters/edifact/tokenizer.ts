@@ -56,6 +56,10 @@ const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
 const EMPTY: string[] = [];
 const PIECE = 16 * 1024 * 1024;
+const EMPTY_ONE = Object.freeze(['']) as string[];
+const NOT_SEEN = Object.freeze([]) as unknown as string[][]; // segment cache slot without a shared value
+const SEG_CACHE_MAX = 40;
+const SEG_CACHE_SIZE = 4096;
 const U = 0x55, N = 0x4e, A = 0x41, B = 0x42, I = 0x49;
 
 const latin1Slice: (buf: Buffer, s: number, e: number) => string =
@@ -561,7 +565,34 @@ export class Tokenizer {
     else start = e;
     let elements: string[][];
     let repetitions: Record<number, string[][]> | undefined;
-    if (!slow && this.nRep === 0) {
+    let segHash = -1;
+    let cachedEls: string[][] | undefined;
+    if (!slow && this.nRep === 0 && e - s <= SEG_CACHE_MAX) {
+      // short segments repeat (ATT+2++M, LOC+178+JED, NAT+2+SAU …): their element arrays are shared
+      let h = 0x811c9dc5;
+      for (let x = s; x < e; x++) h = Math.imul(h ^ b[x], 0x01000193);
+      segHash = (h >>> 0) & (SEG_CACHE_SIZE - 1);
+      const len = e - s;
+      const slab = this.segSlab;
+      const base = segHash * SEG_CACHE_MAX;
+      let same = this.segLen[segHash] === len;
+      for (let x = 0; same && x < len; x++) same = slab[base + x] === b[s + x];
+      if (same) {
+        const v = this.segVals[segHash];
+        if (v !== NOT_SEEN) {
+          cachedEls = v; // third and later sightings: shared
+          segHash = -1;
+        } // second sighting: computed below, then shared
+      } else {
+        // first sighting of these bytes here: remember them only
+        for (let x = 0; x < len; x++) slab[base + x] = b[s + x];
+        this.segLen[segHash] = len;
+        this.segVals[segHash] = NOT_SEEN;
+        segHash = -1;
+      }
+    }
+    if (cachedEls) elements = cachedEls;
+    else if (!slow && this.nRep === 0) {
       // fast path: exact-size arrays (no growth slack) and short values shared through a small cache:
       // far less memory and GC when every segment is kept.
       const t = this.tmp;
@@ -572,7 +603,7 @@ export class Tokenizer {
         while (j < mcount && mt[j] !== M_ELEM) j++;
         const stop = j < mcount ? mp[j] : e;
         const n = j - k;
-        if (n === 1) t[ei++] = [this.cut(str, 0, st, stop)];
+        if (n === 1) t[ei++] = stop - st <= 3 ? this.one(str, st, stop) : [this.cut(str, 0, st, stop)];
         else if (n === 2) {
           const m1 = mp[k + 1];
           t[ei++] = [this.cut(str, 0, st, m1), this.cut(str, 0, m1 + 1, stop)];
@@ -603,6 +634,11 @@ export class Tokenizer {
         default: elements = t.slice(0, ei);
       }
       for (let x = 0; x < ei; x++) t[x] = EMPTY;
+      if (segHash >= 0) {
+        // second sighting of these bytes: share (frozen) from now on
+        for (const el of elements) Object.freeze(el);
+        this.segVals[segHash] = Object.freeze(elements) as string[][];
+      }
     } else if (k < mcount) {
       elements = [];
       k++;
@@ -687,6 +723,7 @@ export class Tokenizer {
       if (len === 0) return '';
       const key = len === 1 ? b[a] | 0x1000000 : len === 2 ? b[a] | (b[a + 1] << 8) | 0x2000000 : b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | 0x3000000;
       const h = (Math.imul(key, 0x9e3779b1) >>> 20) & 4095;
+      this.lastH = h;
       if (this.ckeys[h] === key) return this.cvals[h];
       const v = len === 1 ? String.fromCharCode(b[a]) : len === 2 ? String.fromCharCode(b[a], b[a + 1]) : String.fromCharCode(b[a], b[a + 1], b[a + 2]);
       this.ckeys[h] = key;
@@ -710,6 +747,24 @@ export class Tokenizer {
   private strLen = -1;
   private strBuf: Buffer | null = null;
 
+  /** A shared, frozen one-component element for values of up to 3 bytes. */
+  private one(str: string, a: number, z: number): string[] {
+    if (a === z) return EMPTY_ONE;
+    const v = this.cut(str, 0, a, z);
+    const h = this.lastH;
+    let arr = this.carr[h];
+    if (arr === undefined || arr[0] !== v) {
+      arr = Object.freeze([v]) as string[];
+      this.carr[h] = arr;
+    }
+    return arr;
+  }
+
+  private lastH = 0;
+  private readonly carr: (string[] | undefined)[] = new Array<string[] | undefined>(4096).fill(undefined);
+  private readonly segSlab = new Uint8Array(SEG_CACHE_SIZE * SEG_CACHE_MAX);
+  private readonly segLen = new Int32Array(SEG_CACHE_SIZE);
+  private readonly segVals: string[][][] = new Array<string[][]>(SEG_CACHE_SIZE).fill(NOT_SEEN);
   private readonly ckeys = new Int32Array(4096);
   private tmp: string[][] = [];
   private readonly cvals: string[] = new Array<string>(4096).fill('');
