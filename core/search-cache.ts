@@ -68,6 +68,13 @@ export class SearchCache {
 
   /** Stores an answer unless something changed since `gen` was read (it may then be stale already). */
   put(key: string, q: Entry['q'], offers: Offer[], gen: number): readonly Offer[] {
+    // Frozen all the way to the daily prices: the same objects are handed to every caller (and adapters may
+    // key their own render caches on them).
+    for (const o of offers) {
+      for (const pr of o.ratePlans) { Object.freeze(pr.daily); Object.freeze(pr); }
+      Object.freeze(o.ratePlans);
+      Object.freeze(o);
+    }
     const frozen = Object.freeze(offers);
     if (gen !== this.gen) return frozen;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
