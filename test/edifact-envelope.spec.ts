@@ -8,7 +8,7 @@ import {
 } from '../adapters/edifact';
 import { forEachBackend } from './support/db';
 
-const GDS_PW = 'SIRAJ-TEST-PASSWORD';
+const GDS_PW = 'SIRAJ-TEST-PW';
 const NOW = new Date('2026-01-02T12:00:00Z');
 const gds = (ref: string, body: string, unz?: string, extra = '') =>
   `UNB+UNOC:4+SIRAJGDS:ZZZ+MAQAM:ZZZ+20260102:1200+${ref}+${GDS_PW}${extra}'${body}${unz ?? `UNZ+${(body.match(/UNH\+/g) ?? []).length}+${ref}'`}`;

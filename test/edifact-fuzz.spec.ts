@@ -29,7 +29,7 @@ function corpus(): Buffer[] {
         sender: { id: 'SIRAJGDS', qualifier: 'ZZZ' },
         recipient: { id: 'MAQAM', qualifier: 'ZZZ' },
         controlRef: 'FZ1',
-        password: { value: 'SIRAJ-TEST-PASSWORD' },
+        password: { value: 'SIRAJ-TEST-PW' },
         prepared: new Date('2026-01-02T12:00:00Z'),
         groups: [{ ref: 'G1', sender: { id: 'S' }, recipient: { id: 'R' }, messages: [{ type: 'PAXLST', version: 'D', release: '21A', agency: 'UN', segments: [{ tag: 'BGM', elements: [['745']] }, { tag: 'TDT', elements: [['20'], ['SV1']] }, { tag: 'NAD', elements: [['FL'], [''], [''], ["O'NEIL", 'ANN']] }] }] }],
       },

@@ -8,6 +8,7 @@
  * streamed in bounded memory.
  */
 import { charsetFor } from './charset';
+import { checkServiceSegment } from './structure';
 import type { TokenizerSink } from './tokenizer';
 import { DEFAULT_SEPARATORS, type Finding, type FindingLevel, type PartyId, type Segment, type Separators } from './types';
 
@@ -218,6 +219,7 @@ export class EnvelopeBuilder implements TokenizerSink {
         if (this.msg) this.closeMessage(null);
         if (this.group) this.closeGroup(null);
         ich.trailer = seg;
+        this.serviceCheck(seg, 'interchange');
         this.events.segment?.(seg, ich, null);
         this.closeInterchange(true);
         return;
@@ -226,13 +228,18 @@ export class EnvelopeBuilder implements TokenizerSink {
         if (this.msg) this.closeMessage(null);
         if (this.group) this.closeGroup(null);
         this.openGroup(seg);
+        this.serviceCheck(seg, 'group', this.group ?? undefined);
         this.events.segment?.(seg, ich, null);
         return;
       case 'UNE':
         this.flushPending(null);
         if (this.msg) this.closeMessage(null);
         if (!this.group) this.addIch(this.f('15', 'error', 'UNE without a UNG', seg, 'group'));
-        else this.closeGroup(seg);
+        else {
+          const g = this.group;
+          this.closeGroup(seg);
+          this.serviceCheck(seg, 'group', g);
+        }
         this.events.segment?.(seg, ich, null);
         return;
       case 'UNH':
@@ -293,6 +300,22 @@ export class EnvelopeBuilder implements TokenizerSink {
       f.offset = seg.offset;
     }
     return Object.assign(f, extra);
+  }
+
+  /** Element checks of an envelope segment against the service directory, reported at its level. */
+  private serviceCheck(seg: Segment, level: FindingLevel, group?: Group): void {
+    const ich = this.ich;
+    if (!ich || !ich.header) return;
+    const version = ich.syntax.version === '4' ? '4' : '3';
+    checkServiceSegment(seg, version, (f) => {
+      delete f.messageSegment;
+      f.level = level;
+      f.segment = seg.position;
+      f.offset = seg.offset;
+      if (this.opts.downgrade?.({ ...f, level: 'message' })) f.severity = 'warning';
+      if (group) this.addGroup(group, f);
+      else this.addIch(f);
+    });
   }
 
   private streamFinding(f: Finding): void {
@@ -387,9 +410,7 @@ export class EnvelopeBuilder implements TokenizerSink {
       if (el(seg, 7)) ich.priority = el(seg, 7);
       ich.ackRequested = el(seg, 8) === '1';
       ich.test = el(seg, 10) === '1';
-      const need: [number, string][] = [[2, 'interchange sender (S002)'], [3, 'interchange recipient (S003)'], [4, 'date and time of preparation (S004)'], [5, 'interchange control reference (0020)']];
-      for (const [pos, what] of need) if (!el(seg, pos - 1)) this.addIch(this.f('13', 'error', `UNB ${what} missing`, seg, 'interchange', { element: pos, component: 1 }));
-      if (ich.controlRef.length > 14) this.addIch(this.f('39', 'error', 'UNB control reference longer than 14 characters', seg, 'interchange', { element: 5 }));
+      // mandatory parts, lengths and types: checked against the service directory (serviceCheck below)
     } else {
       // UIB: S001, S302 dialogue reference, S303 transaction ref, S018, S305, S002 sender, S003 recipient, S300 date/time, 0325, 0035
       ich.controlRef = el(seg, 1, 0);
@@ -402,6 +423,7 @@ export class EnvelopeBuilder implements TokenizerSink {
     ich.separators = ich.una ?? { ...DEFAULT_SEPARATORS };
     this.events.interchangeStart?.(ich);
     this.takePre();
+    if (/^[1-4]$/.test(v)) this.serviceCheck(seg, 'interchange');
   }
 
   private closeInterchange(withTrailer: boolean): void {
@@ -483,8 +505,9 @@ export class EnvelopeBuilder implements TokenizerSink {
       type: el(seg, idEl, 0),
       version: el(seg, idEl, 1),
       release: el(seg, idEl, 2),
-      // S009: 0065:0052:0054:0051:0057 — S306 (UIH): 0065:0052:0054:0113:0051:0057
-      agency: interactive ? el(seg, idEl, 4) : el(seg, idEl, 3),
+      // S009: 0065:0052:0054:0051:0057 — S306 (UIH): 0065:0052:0054:0113:0051:0057, but much interactive
+      // traffic writes the agency fourth (AVLRSP:D:21A:UN): take the fifth component, else the fourth
+      agency: interactive ? el(seg, idEl, 4) || el(seg, idEl, 3) : el(seg, idEl, 3),
       interactive,
       segments: [],
       segmentCount: 0,
@@ -506,7 +529,7 @@ export class EnvelopeBuilder implements TokenizerSink {
     this.msg = m;
     this.addToMessage(m, seg);
     if (!interactive && !m.ref) this.addMsg(m, this.f('13', 'error', 'UNH message reference (0062) missing', seg, 'message', { element: 1 }));
-    if (!m.type || !m.version || !m.release || !m.agency) this.addMsg(m, this.f('13', 'error', `${seg.tag} message identifier incomplete (type:version:release:agency)`, seg, 'message', { element: idEl + 1 }));
+    if (!m.type || !m.version || !m.release || (!interactive && !m.agency)) this.addMsg(m, this.f('13', 'error', `${seg.tag} message identifier incomplete (type:version:release:agency)`, seg, 'message', { element: idEl + 1 }));
     if (ich.interactive !== interactive && ich.header) this.addMsg(m, this.f('15', 'error', `${seg.tag} inside a ${ich.header.tag} interchange`, seg, 'message'));
     if (this.opts.keepMessages) ich.messages.push(m);
     this.events.messageStart?.(m, ich);

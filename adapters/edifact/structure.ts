@@ -127,6 +127,8 @@ export class StructureValidator implements MessageChecker {
         const n = f.nodes[j];
         if (triggerOf(n) !== tag) continue;
         if (!allowOverflow && j === f.idx && f.count >= n.max) continue;
+        // a group's trigger seen again is a new occurrence of the group (36 if too many), not a repeated segment
+        if (allowOverflow && level > 0 && j === 0) continue;
         // commit: close inner frames, report skipped mandatory nodes
         for (let l = st.length - 1; l > level; l--) this.closeFrame(st[l], st[l].idx, pos, tag);
         st.length = level + 1;
@@ -167,6 +169,11 @@ export class StructureValidator implements MessageChecker {
   private missing(n: StructureNode, pos: number, before: string): void {
     const name = nodeName(n);
     this.emit('13', `mandatory ${'segment' in n ? 'segment' : 'group'} ${name} missing before ${before}`, pos, triggerOf(n));
+  }
+
+  /** Element checks only (no structure position), e.g. for service segments outside messages. */
+  checkOnly(seg: Segment, def: SegmentDef, pos: number): void {
+    this.checkElements(seg, def, pos);
   }
 
   private checkElements(seg: Segment, def: SegmentDef, pos: number): void {
@@ -253,6 +260,15 @@ export function validateMessage(m: Pick<Message, 'type' | 'release' | 'segments'
   m.segments.forEach((seg, i) => v.segment(seg, i + 1));
   v.end();
   return out;
+}
+
+const NO_STRUCTURE: MessageStructure = { type: 'SERVICE', version: '', release: '', agency: '', source: '', structure: [], undefinedSegments: [] };
+
+/** Checks a service segment outside messages (UNB, UNZ, UNG, UNE, UIB, UIZ) against the service directory. */
+export function checkServiceSegment(seg: Segment, syntaxVersion: string, report: (f: Finding) => void): void {
+  const def = serviceSegments(syntaxVersion)[seg.tag];
+  if (!def) return;
+  new StructureValidator(NO_STRUCTURE, report, { syntaxVersion }).checkOnly(seg, def, seg.position);
 }
 
 /** The parser's per-message checker: the structure validator for the message's type, or null. */

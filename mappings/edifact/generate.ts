@@ -170,7 +170,7 @@ function write(file: string, content: string): void {
 type Supplement = {
   v3: Record<string, [string, string, boolean, DataType, number, number?][]>;
   v4: Record<string, [string, string, boolean, DataType, number, number?][]>;
-  patches: { v4: Record<string, { insertFirst?: ElementDef }> };
+  patches: { v4: Record<string, { insertFirst?: ElementDef; insertBefore?: { before: string; element: ElementDef } }> };
 };
 
 function supplementComposites(rows: Supplement['v3']): Record<string, SimpleDef[]> {
@@ -194,6 +194,13 @@ export function generate(directory: string, outDir: string): string[] {
       for (const [tag, patch] of Object.entries(sup.patches.v4)) {
         const s = segs.get(tag);
         if (s && patch.insertFirst && s.elements[0]?.id !== patch.insertFirst.id) s.elements.unshift({ ...patch.insertFirst, repeat: 1 });
+        const ib = patch.insertBefore;
+        if (s && ib && !s.elements.some((e) => e.id === ib.element.id)) {
+          const at = s.elements.findIndex((e) => e.id === ib.before);
+          const el: ElementDef = { ...ib.element, repeat: 1 };
+          if (el.composite && comps[el.id]) el.components = comps[el.id];
+          s.elements.splice(at < 0 ? s.elements.length : at, 0, el);
+        }
       }
     }
     const obj: Record<string, SegmentDef> = {};
