@@ -8,6 +8,7 @@
  * Uses the real PostgreSQL when DATABASE_URL is set, PGlite otherwise (printed).
  */
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { XMLParser } from 'fast-xml-parser';
 import { backends } from '../test/support/db';
@@ -74,7 +75,10 @@ export async function run(args: string[]): Promise<void> {
   const { secret: sky } = await w.gateway.createPartner({ actor: w.actor('MAQAM-OPS') }, { id: 'CH-SKY', name: 'Sky channel', kind: 'channel' });
   const w0 = await runShopClient({ otaShopClient: true, port, secret: sky, from: w.from, seconds: 0 });
   if (w0.error) throw new Error(w0.error);
+  const elu0 = performance.eventLoopUtilization();
   const { lat, elapsed, error } = await runShopClient({ otaShopClient: true, port, secret: sky, from: w.from, seconds });
+  // How busy the server's thread was: on a shared machine, req/s divided by it estimates what one free core serves.
+  const busy = performance.eventLoopUtilization(elu0).utilization;
   if (error) throw new Error(error);
   const rps = lat.length / elapsed;
   lat.sort((a, b) => a - b);
@@ -85,7 +89,7 @@ export async function run(args: string[]): Promise<void> {
   const ours = figures['1KB'].ours;
   const parse = figures['1KB'].parse;
   console.log(`100KB: ours ${figures['100KB'].ours.toFixed(2)} msgs/s (${(figures['100KB'].ours * 500).toFixed(0)} records/s), parse-only ${figures['100KB'].parse.toFixed(0)} msgs/s`);
-  console.log(`shopping: ${rps.toFixed(0)} req/s over 32 connections (client in a worker thread), p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (backend ${backend.name})`);
+  console.log(`shopping: ${rps.toFixed(0)} req/s over 32 connections (client in a worker thread), p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (backend ${backend.name}); server thread ${(busy * 100).toFixed(0)}% busy`);
   console.log(`ota ratio=${(ours / parse).toFixed(4)} ours=${ours.toFixed(1)} parse=${parse.toFixed(0)} shop=${rps.toFixed(0)} p50=${pct(lat, 50).toFixed(1)} p99=${pct(lat, 99).toFixed(1)}`);
 }
 
