@@ -307,7 +307,8 @@ class Gateway implements GatewayApi {
   async search(ctx: Ctx, raw: AvailabilityQuery): Promise<Offer[]> {
     const q = checkAvailabilityQuery(raw);
     const query = { ...q, end: q.end ?? addDays(q.start, 1) };
-    const key = SearchCache.key(query, ctx.actor.partnerId, ctx.actor.kind === 'operator');
+    const a = ctx.actor;
+    const key = SearchCache.key(query, a.kind === 'operator' ? '*' : isProviderKind(a.kind) ? a.partnerId : 'public');
     const hit = await this.searchCache.get(key);
     if (hit.offers) return hit.offers as Offer[];
     return this.searchCache.put(key, query, await this.searchStore(ctx, query), hit.gen) as Offer[];

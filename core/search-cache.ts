@@ -50,8 +50,12 @@ export class SearchCache {
     private readonly productOf: (id: string) => Product | undefined,
   ) {}
 
-  static key(q: AvailabilityQuery & { end: IsoDate }, partnerId: string, operator: boolean): string {
-    return [operator ? '*' : partnerId, q.kind ?? '', q.city ?? '', q.origin ?? '', q.destination ?? '', q.providerId ?? '',
+  /**
+   * `visibility` names what the caller may see: '*' (the operator), a provider's id (public products and its
+   * own), or 'public' for everyone else (sellers own no products), so that all channels share answers.
+   */
+  static key(q: AvailabilityQuery & { end: IsoDate }, visibility: string): string {
+    return [visibility, q.kind ?? '', q.city ?? '', q.origin ?? '', q.destination ?? '', q.providerId ?? '',
       q.productIds?.join(',') ?? '', q.start, q.end, q.guests, q.quantity].join('|');
   }
 

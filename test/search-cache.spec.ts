@@ -11,6 +11,7 @@ import { addDays } from '../core/dates';
 import { createGateway } from '../core/gateway';
 import { FEED_POLL_MS, TTL_MS } from '../core/search-cache';
 import { createStore } from '../adapters/postgres/store';
+import type { Actor } from '../core/model';
 
 function manualClock() {
   let t = Date.now();
@@ -80,6 +81,19 @@ forEachBackend('shopping cache', (backend) => {
     assert.equal(await offered(w.gateway, 16, 17), before);
     clock.advance(TTL_MS);
     assert.equal(await offered(w.gateway, 16, 17), before - 4);
+  });
+
+  it("a provider's private product never reaches a seller through a cached answer", async () => {
+    const ansar = { actor: w.actor('MED-ANSAR') };
+    const priv = await w.gateway.createProduct(ansar, { code: 'STAFF', name: 'Staff room', public: false, maxGuests: 2 });
+    await w.gateway.updateInventory(ansar, { productId: priv.id, from: addDays(w.from, 6), to: addDays(w.from, 7), allotment: 3 });
+    await w.gateway.createRatePlan(ansar, { productId: priv.id, code: 'BAR', name: 'Staff rate' });
+    await w.gateway.updateRates(ansar, { ratePlanId: `${priv.id}-BAR`, from: addDays(w.from, 6), to: addDays(w.from, 7), amounts: { 2: '100.00' } });
+    const ids = async (ctx: { actor: Actor }) => (await w.gateway.search(ctx, query(6, 7))).map((o) => o.product.id);
+    assert.ok((await ids(ansar)).includes(priv.id));
+    assert.ok(!(await ids(noor())).includes(priv.id));
+    assert.ok(!(await ids({ actor: w.actor('AG-BARAKA') })).includes(priv.id));
+    assert.ok((await ids(ops())).includes(priv.id));
   });
 
   it('a city search learns of a product that had no stock when it was cached', async () => {
