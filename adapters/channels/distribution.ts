@@ -70,7 +70,7 @@ export async function startDistribution(o: DistributionOptions): Promise<Distrib
   const prepared = channels.map((cfg) => {
     const mapping = mappingSource(cfg.mapping, mdir);
     mapping.get(); // fail now on a missing or broken table
-    return { cfg, mapping, format: formatFor(cfg.format) };
+    return { cfg, mapping, format: formatFor(cfg) };
   });
   const ownBus = !o.bus;
   const bus: Bus = o.bus ?? (o.amqpUrl

@@ -6,10 +6,13 @@
  * - `ota`: the OTA adapter's `renderAriNotifs` (OTA_HotelAvailNotifRQ, OTA_HotelInvCountNotifRQ,
  *   OTA_HotelRateAmountNotifRQ), one POST per message to `<endpoint>/<message name>`; the chunk counts
  *   as delivered only when every message of it answered `<Success/>`.
+ * - `edifact` (GDS partners): one interchange holding an unsolicited AVLRSP with a product group per
+ *   coalesced record (adapters/edifact/messages/ari.ts); the GDS's CONTRL (action 7 or 8) accepts it.
  */
 import type { AriChange } from '../../core/model';
 import { renderAriNotifs } from '../ota';
-import type { ChannelFormat } from '../../config/channels/validate';
+import type { ChannelConfig } from '../../config/channels/validate';
+import { readContrlAnswer, renderAriInterchange, type AriPushRecord } from '../edifact/messages/ari';
 import { coalesce, daysOf } from './coalesce';
 import type { ChannelMapping } from './mapping';
 import { keyOf, keyString } from './routing';
@@ -98,9 +101,34 @@ export const otaFormat: FormatImpl = {
   },
 };
 
-/** The format implementation of a channel; throws at start-up for a format not implemented. */
-export function formatFor(format: ChannelFormat): FormatImpl {
-  if (format === 'json') return jsonFormat;
-  if (format === 'ota') return otaFormat;
-  throw new Error(`channel format ${format} is not implemented yet`);
+/** The EDIFACT format for a GDS whose interchange id is `recipient`. */
+export function edifactFormat(recipient: NonNullable<ChannelConfig['edifact']>): FormatImpl {
+  return {
+    render(_channel, changes, mapping) {
+      const records: AriPushRecord[] = coalesce(changes).map((r) => {
+        if (r.kind === 'availability') {
+          const c = mapping.byProduct.get(r.productId)!;
+          return { kind: 'availability', hotelCode: c.hotelCode, roomCode: c.invTypeCode, from: r.from, to: r.to, state: r.state };
+        }
+        const c = mapping.byRatePlan.get(r.ratePlanId)!;
+        return { kind: 'rate', hotelCode: c.hotelCode, roomCode: c.invTypeCode, ratePlanCode: c.ratePlanCode, from: r.from, to: r.to, state: r.state };
+      });
+      const body = renderAriInterchange(records, { recipient: { id: recipient.recipient, ...(recipient.qualifier ? { qualifier: recipient.qualifier } : {}) } });
+      return [{ path: '', contentType: 'application/edifact', body: body.toString('latin1'), changes: changes.map((_, i) => i) }];
+    },
+    outcome(_req, status, text) {
+      const failed = httpFailure(status, text);
+      if (failed) return failed;
+      const a = readContrlAnswer(Buffer.from(text, 'latin1'));
+      return a.ok ? { ok: true, refused: new Map() } : { ok: false, refused: new Map(), error: a.error };
+    },
+  };
+}
+
+/** The format implementation of a channel. */
+export function formatFor(cfg: Pick<ChannelConfig, 'format' | 'edifact' | 'name'>): FormatImpl {
+  if (cfg.format === 'json') return jsonFormat;
+  if (cfg.format === 'ota') return otaFormat;
+  if (!cfg.edifact) throw new Error(`channel ${cfg.name}: an edifact channel needs "edifact": { "recipient": … }`);
+  return edifactFormat(cfg.edifact);
 }

@@ -38,6 +38,8 @@ export interface ChannelConfig {
   /** How long a worker waits for more changes before sending a partly filled batch. */
   lingerMs: number;
   enabled: boolean;
+  /** EDIFACT channels: the GDS's interchange id (UNB recipient) and its qualifier. */
+  edifact?: { recipient: string; qualifier?: string };
 }
 
 const DEFAULTS = {
@@ -55,7 +57,7 @@ const DEFAULTS = {
   enabled: true,
 } as const;
 
-const KEYS = new Set(['name', 'kind', 'format', 'endpoint', 'headers', 'sells', 'mapping', 'rateLimitPerMinute', 'batchSize', 'prefetch', 'maxAttempts', 'retryDelaysMs', 'timeoutMs', 'lingerMs', 'enabled', '$comment']);
+const KEYS = new Set(['name', 'kind', 'format', 'endpoint', 'headers', 'sells', 'mapping', 'rateLimitPerMinute', 'batchSize', 'prefetch', 'maxAttempts', 'retryDelaysMs', 'timeoutMs', 'lingerMs', 'enabled', 'edifact', '$comment']);
 
 /** A config problem, naming where it is. */
 export class ChannelConfigError extends Error {
@@ -123,10 +125,21 @@ export function validateChannel(raw: unknown, where = '(inline)', env: NodeJS.Pr
   if (!Array.isArray(delays) || delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 1 || d > 3_600_000)) {
     throw new ChannelConfigError(where, '"retryDelaysMs" must be a non-empty array of integers in 1..3600000');
   }
+  const format = oneOf('format', ['json', 'ota', 'edifact'] as const);
+  let edifact: ChannelConfig['edifact'];
+  if (r.edifact !== undefined || format === 'edifact') {
+    const e = r.edifact as Record<string, unknown> | undefined;
+    if (!e || typeof e !== 'object' || Array.isArray(e)) throw new ChannelConfigError(where, '"edifact" must be an object { "recipient": "<UNB id>", "qualifier": "<code>" } for an edifact channel');
+    for (const k of Object.keys(e)) if (k !== 'recipient' && k !== 'qualifier') throw new ChannelConfigError(where, `unknown key "edifact.${k}"`);
+    if (typeof e.recipient !== 'string' || !/^[A-Z0-9]{1,35}$/.test(e.recipient)) throw new ChannelConfigError(where, '"edifact.recipient" must be the GDS\'s interchange id (1-35 upper-case letters and digits)');
+    if (e.qualifier !== undefined && (typeof e.qualifier !== 'string' || !/^[A-Z0-9]{1,4}$/.test(e.qualifier))) throw new ChannelConfigError(where, '"edifact.qualifier" must be an identification code qualifier (0007), e.g. ZZZ');
+    edifact = { recipient: e.recipient, ...(e.qualifier ? { qualifier: e.qualifier as string } : {}) };
+  }
   const cfg: ChannelConfig = {
     name,
     kind: oneOf('kind', ['ota', 'gds', 'agency', 'webhook'] as const),
-    format: oneOf('format', ['json', 'ota', 'edifact'] as const),
+    format,
+    ...(edifact ? { edifact } : {}),
     endpoint,
     headers,
     sells,
