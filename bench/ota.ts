@@ -1,15 +1,10 @@
 /**
  * OTA throughput: AvailNotif messages (≈1 KB and ≈100 KB) applied end to end (parse, authenticate, map,
  * core transaction per record, RS, archive) next to raw fast-xml-parser parsing of the same bytes in the
- * same process; then OTA_HotelAvailRQ shopping over real HTTP with 32 keep-alive connections.
- * The shopping load generator runs in a worker thread on the same machine: sharing the server's event loop,
- * its own HTTP work (building requests, parsing responses) took ~40% of that thread and was counted
- * against the server. It still shares the same 2 cores with the server and PostgreSQL.
+ * same process; then OTA_HotelAvailRQ shopping over real HTTP with 32 connections.
  * Uses the real PostgreSQL when DATABASE_URL is set, PGlite otherwise (printed).
  */
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { XMLParser } from 'fast-xml-parser';
 import { backends } from '../test/support/db';
 import { openWorld } from '../test/support/world';
@@ -73,45 +68,12 @@ export async function run(args: string[]): Promise<void> {
   const server = createHttpServer({ deps: { gateway: w.gateway, db: w.db, log }, routes: otaRoutes(() => registry), maxBodyBytes: 10 * 1024 * 1024 });
   const port = await listen(server, 0, '127.0.0.1');
   const { secret: sky } = await w.gateway.createPartner({ actor: w.actor('MAQAM-OPS') }, { id: 'CH-SKY', name: 'Sky channel', kind: 'channel' });
-  const w0 = await runShopClient({ otaShopClient: true, port, secret: sky, from: w.from, seconds: 0 });
-  if (w0.error) throw new Error(w0.error);
-  const elu0 = performance.eventLoopUtilization();
-  const { lat, elapsed, error } = await runShopClient({ otaShopClient: true, port, secret: sky, from: w.from, seconds });
-  // How busy the server's thread was: on a shared machine, req/s divided by it estimates what one free core serves.
-  const busy = performance.eventLoopUtilization(elu0).utilization;
-  if (error) throw new Error(error);
-  const rps = lat.length / elapsed;
-  lat.sort((a, b) => a - b);
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await flushArchive(w.db);
-  await w.close();
-  const ours = figures['1KB'].ours;
-  const parse = figures['1KB'].parse;
-  console.log(`100KB: ours ${figures['100KB'].ours.toFixed(2)} msgs/s (${(figures['100KB'].ours * 500).toFixed(0)} records/s), parse-only ${figures['100KB'].parse.toFixed(0)} msgs/s`);
-  console.log(`shopping: ${rps.toFixed(0)} req/s over 32 connections (client in a worker thread), p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (backend ${backend.name}); server thread ${(busy * 100).toFixed(0)}% busy`);
-  console.log(`ota ratio=${(ours / parse).toFixed(4)} ours=${ours.toFixed(1)} parse=${parse.toFixed(0)} shop=${rps.toFixed(0)} p50=${pct(lat, 50).toFixed(1)} p99=${pct(lat, 99).toFixed(1)}`);
-}
-
-interface ShopClientData { otaShopClient: true; port: number; secret: string; from: string; seconds: number }
-interface ShopClientResult { lat: number[]; elapsed: number; error?: string }
-
-function runShopClient(data: ShopClientData): Promise<ShopClientResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: data });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-}
-
-/** The load generator: 32 keep-alive connections for `seconds` (0 = one warm-up request). */
-async function shopClient(d: ShopClientData): Promise<ShopClientResult> {
-  const shop = (i: number) => `<OTA_HotelAvailRQ xmlns="${NS}" Version="1.0"><POS><Source><RequestorID ID="SKYCHANNEL" MessagePassword="${d.secret}"/></Source></POS><AvailRequestSegments><AvailRequestSegment>`
-    + `<StayDateRange Start="${addDays(d.from, 1 + (i % 20))}" End="${addDays(d.from, 4 + (i % 20))}"/><RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
+  const shop = (i: number) => `<OTA_HotelAvailRQ xmlns="${NS}" Version="1.0"><POS><Source><RequestorID ID="SKYCHANNEL" MessagePassword="${sky}"/></Source></POS><AvailRequestSegments><AvailRequestSegment>`
+    + `<StayDateRange Start="${addDays(w.from, 1 + (i % 20))}" End="${addDays(w.from, 4 + (i % 20))}"/><RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
     + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/><HotelRef HotelCode="SKY-MAK-202"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const post = (body: string) => new Promise<void>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: d.port, path: '/ota/OTA_HotelAvailRQ', method: 'POST', agent, headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/ota/OTA_HotelAvailRQ', method: 'POST', agent, headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => (res.statusCode === 200 && text.includes('<RoomStays>') ? resolve() : reject(new Error(`shop failed: ${res.statusCode} ${text.slice(0, 300)}`))));
@@ -119,29 +81,28 @@ async function shopClient(d: ShopClientData): Promise<ShopClientResult> {
     req.on('error', reject);
     req.end(body);
   });
+  await post(shop(0));
   const lat: number[] = [];
+  const end = Date.now() + seconds * 1000;
   const t0 = process.hrtime.bigint();
-  try {
-    if (d.seconds === 0) await post(shop(0));
-    else {
-      const end = Date.now() + d.seconds * 1000;
-      let i = 0;
-      await Promise.all(Array.from({ length: 32 }, async () => {
-        while (Date.now() < end) {
-          const s = process.hrtime.bigint();
-          await post(shop(i++));
-          lat.push(Number(process.hrtime.bigint() - s) / 1e6);
-        }
-      }));
+  let i = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (Date.now() < end) {
+      const s = process.hrtime.bigint();
+      await post(shop(i++));
+      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
     }
-  } catch (e) {
-    return { lat, elapsed: 0, error: (e as Error).message };
-  } finally {
-    agent.destroy();
-  }
-  return { lat, elapsed: Number(process.hrtime.bigint() - t0) / 1e9 };
-}
-
-if (!isMainThread && (workerData as Partial<ShopClientData> | null)?.otaShopClient) {
-  void shopClient(workerData as ShopClientData).then((r) => parentPort!.postMessage(r));
+  }));
+  const rps = lat.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+  lat.sort((a, b) => a - b);
+  agent.destroy();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await flushArchive(w.db);
+  await w.close();
+  const ours = figures['1KB'].ours;
+  const parse = figures['1KB'].parse;
+  console.log(`100KB: ours ${figures['100KB'].ours.toFixed(2)} msgs/s (${(figures['100KB'].ours * 500).toFixed(0)} records/s), parse-only ${figures['100KB'].parse.toFixed(0)} msgs/s`);
+  console.log(`shopping: ${rps.toFixed(0)} req/s over 32 connections, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (backend ${backend.name})`);
+  console.log(`ota ratio=${(ours / parse).toFixed(4)} ours=${ours.toFixed(1)} parse=${parse.toFixed(0)} shop=${rps.toFixed(0)} p50=${pct(lat, 50).toFixed(1)} p99=${pct(lat, 99).toFixed(1)}`);
 }
