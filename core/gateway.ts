@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
 import { Bookings, canRead, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
-import type { Actor, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
+import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
 import { isProviderKind, PARTNER_KINDS, SERVICE_KINDS } from './model';
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
@@ -316,7 +316,7 @@ class Gateway implements GatewayApi {
 
   private async searchStore(ctx: Ctx, q: AvailabilityQuery & { end: string }): Promise<Offer[]> {
     const end = q.end;
-    const candidates = await this.store.searchCandidates({ ...q, end }, ctx.actor);
+    const { candidates, rates } = await this.store.searchOffers(q, ctx.actor);
     for (const c of candidates) if (!this.products.has(c.product.id)) this.products.set(c.product.id, c.product);
     const open = candidates.filter((c) => {
       if (c.closedToArrival || c.closedToDeparture) return false;
@@ -324,7 +324,6 @@ class Gateway implements GatewayApi {
       return (c.minLos == null || nights >= c.minLos) && (c.maxLos == null || nights <= c.maxLos);
     });
     if (open.length === 0) return [];
-    const rates = await this.store.searchRates(open.map((c) => c.product.id), q.start, end);
     const offers: Offer[] = [];
     for (const c of open) {
       const nights = c.product.pricing === 'per_unit' ? 1 : daysBetween(q.start, end);
@@ -393,6 +392,51 @@ class Gateway implements GatewayApi {
 
   expireHolds(): Promise<number> {
     return this.searchCache.writing(() => this.bookings.expireHolds());
+  }
+
+  // ---- flights reported by airlines (linked to packages by record locator and travellers) ----
+  private assertReporter(ctx: Ctx): void {
+    const k = ctx.actor.kind;
+    if (k !== 'airline' && k !== 'gds' && k !== 'operator') throw gwError('GW_FORBIDDEN', `a ${k} partner cannot report flights; airline systems and GDSs do`);
+  }
+
+  async recordAirBookings(ctx: Ctx, list: AirBooking[]): Promise<{ stored: number }> {
+    this.assertReporter(ctx);
+    const c = new Checker();
+    if (!Array.isArray(list)) c.add('/', 'expected a list of airline bookings');
+    else list.forEach((b, i) => {
+      const o = c.object(b, `/${i}`);
+      if (!o) return;
+      c.str(o, 'carrier', `/${i}`, { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
+      c.str(o, 'recordLocator', `/${i}`, { required: true, pattern: /^[A-Z0-9]{1,20}$/ });
+      if (!Array.isArray(o.segments)) c.add(`/${i}/segments`, 'segments must be a list');
+      if (!Array.isArray(o.travellers)) c.add(`/${i}/travellers`, 'travellers must be a list');
+    });
+    c.done('The airline bookings are invalid');
+    for (const b of list) await this.store.upsertAirBooking(b, ctx.actor.partnerId);
+    return { stored: list.length };
+  }
+
+  async getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking> {
+    const b = await this.store.getAirBooking(carrier, recordLocator);
+    // Sellers look a flight up by its record locator to link it to a package; providers have no need to.
+    if (!b || isProviderKind(ctx.actor.kind)) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
+    return b;
+  }
+
+  async recordManifest(ctx: Ctx, m: Manifest): Promise<void> {
+    this.assertReporter(ctx);
+    const c = new Checker();
+    const f = c.object((m as { flight?: unknown } | null)?.flight, '/flight');
+    if (f) {
+      c.str(f, 'carrier', '/flight', { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
+      c.str(f, 'flightNumber', '/flight', { required: true, max: 8 });
+      c.date(f, 'departureDate', '/flight');
+      c.str(f, 'origin', '/flight', { required: true, pattern: /^[A-Z]{3}$/ });
+    }
+    if (m?.kind !== 'passengers' && m?.kind !== 'crew') c.add('/kind', 'kind must be passengers or crew');
+    c.done('The manifest is invalid');
+    await this.store.upsertManifest(m, ctx.actor.partnerId);
   }
 }
 

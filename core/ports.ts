@@ -4,7 +4,7 @@
  */
 import type {
   Actor, AriChange, Booking, BookingEvent, BookingItem, BookingStatus, InventoryDay, InventoryUpdate, IsoDate,
-  Partner, Product, RateDay, RatePlan, RateUpdate, Traveller, AvailabilityQuery, BookingRequest,
+  Partner, Product, RateDay, RatePlan, RateUpdate, Traveller, AvailabilityQuery, BookingRequest, AirBooking, Manifest,
 } from './model';
 
 /** Wall clock, replaceable in tests. */
@@ -138,12 +138,17 @@ export interface StoreReads {
   readStay(productId: string, ratePlanId: string, from: IsoDate, to: IsoDate): Promise<StayRow[]>;
   /** Products (with their least availability over [start, end)) matching the query, before rule checks. */
   searchCandidates(q: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): Promise<SearchCandidate[]>;
+  /** `searchCandidates` and, for every candidate, `searchRates` over [start, end), in one round trip. */
+  searchOffers(q: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): Promise<{ candidates: SearchCandidate[]; rates: { ratePlan: RatePlan; days: RateRow[] }[] }>;
   /** Rate plans of the products with their rate rows over [start, end). */
   searchRates(productIds: string[], start: IsoDate, end: IsoDate): Promise<{ ratePlan: RatePlan; days: RateRow[] }[]>;
   getBooking(locator: string): Promise<Booking | null>;
   findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
   listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;
   countProducts(): Promise<number>;
+  upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void>;
+  getAirBooking(carrier: string, recordLocator: string): Promise<AirBooking | null>;
+  upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
   /** The ARI outbox as a change feed for the shopping cache: product-days changed after outbox id `afterId`, in id order. */
   ariChangesSince(afterId: number, limit: number): Promise<{ id: number; providerId: string; productId: string; day: IsoDate }[]>;
   /** The highest ARI outbox id (0 when empty): where the change feed starts. */

@@ -261,6 +261,23 @@ HAVING count(*) FILTER (WHERE i.day < s.last) = max(s.nights)
  ORDER BY p.kind, p.city, p.id
  LIMIT 200`;
 
+/**
+ * SEARCH_CANDIDATES and, for each candidate, its rate plans with their rates over [$1, $2): one round trip
+ * instead of two (a cache miss cost two ~1 ms statements, measured on the demo data with 32 clients).
+ */
+export const SEARCH_OFFERS = `
+WITH c AS (${SEARCH_CANDIDATES})
+SELECT c.*,
+       (SELECT coalesce(json_agg(json_build_object('id', rp.id, 'product_id', rp.product_id, 'code', rp.code, 'name', rp.name,
+                 'currency', rp.currency, 'meal_plan', rp.meal_plan, 'refundable', rp.refundable,
+                 'days', (SELECT json_agg(json_build_object('day', r.day, 'amounts', r.amounts, 'extraAdult', r.extra_adult,
+                                   'extraChild', r.extra_child, 'currency', r.currency) ORDER BY r.day)
+                            FROM rates r WHERE r.rate_plan_id = rp.id AND r.day >= $1::date AND r.day < $2::date))
+                 ORDER BY rp.code), '[]'::json)
+          FROM rate_plans rp WHERE rp.product_id = c.id) AS rate_plans
+  FROM c
+ ORDER BY c.kind, c.city, c.id`;
+
 /** Rate plans of products $1 with their rates over [$2, $3). */
 export const SEARCH_RATES = `
 SELECT rp.id, rp.product_id, rp.code, rp.name, rp.currency, rp.meal_plan, rp.refundable,
@@ -282,3 +299,15 @@ export const PRODUCT_COLUMNS = `id, provider_id, kind, code, name, city, origin,
 export const PENDING_ARI = `
 SELECT id, kind, provider_id, product_id, rate_plan_id, day, seq, state, created_at
   FROM ari_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`;
+
+export const UPSERT_AIR_BOOKING = `
+INSERT INTO air_bookings (carrier, record_locator, data, reported_by, updated_at) VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (carrier, record_locator) DO UPDATE SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now()`;
+
+export const GET_AIR_BOOKING = `SELECT data FROM air_bookings WHERE carrier = $1 AND record_locator = $2`;
+
+export const UPSERT_MANIFEST = `
+INSERT INTO manifests (carrier, flight_number, departure_date, origin, kind, data, reported_by, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+ON CONFLICT (carrier, flight_number, departure_date, origin, kind) DO UPDATE
+   SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now()`;

@@ -7,7 +7,7 @@ import type {
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
 import { WEEKDAYS } from '../../core/model';
-import type { CredentialRow, IdempotencyClaim, RateRow, NewBooking, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
+import type { CredentialRow, IdempotencyClaim, RateRow, NewBooking, SearchCandidate, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
 import { fromMinor } from '../../core/money';
 import { isRetryable, type Db, type Sql } from './db';
 import * as q from './sql';
@@ -156,6 +156,20 @@ class PgStoreTx implements StoreTx {
   }
 }
 
+function searchParams(sq: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): unknown[] {
+  return [
+    sq.start, sq.end, sq.kind ?? null, sq.city ?? null, sq.origin ?? null, sq.destination ?? null, sq.providerId ?? null,
+    sq.productIds ?? null, visibleTo.kind === 'operator', visibleTo.partnerId, sq.guests, sq.quantity,
+  ];
+}
+
+function candidateFromRow(x: Row): SearchCandidate {
+  return {
+    product: productFromRow(x), available: x.available, closedToArrival: x.cta ?? false,
+    closedToDeparture: x.ctd ?? false, minLos: x.min_los ?? null, maxLos: x.max_los ?? null,
+  };
+}
+
 /** Opens the core store over an already migrated database. */
 export function createStore(db: Db): Store {
   const one = async <T>(text: string, values: unknown[], map: (r: Row) => T): Promise<T | null> => {
@@ -249,14 +263,15 @@ export function createStore(db: Db): Store {
       }) as StayRow);
     },
     async searchCandidates(sq: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor) {
-      const r = await db.query<Row>(q.SEARCH_CANDIDATES, [
-        sq.start, sq.end, sq.kind ?? null, sq.city ?? null, sq.origin ?? null, sq.destination ?? null, sq.providerId ?? null,
-        sq.productIds ?? null, visibleTo.kind === 'operator', visibleTo.partnerId, sq.guests, sq.quantity,
-      ]);
-      return r.rows.map((x) => ({
-        product: productFromRow(x), available: x.available, closedToArrival: x.cta ?? false,
-        closedToDeparture: x.ctd ?? false, minLos: x.min_los ?? null, maxLos: x.max_los ?? null,
-      }));
+      const r = await db.query<Row>(q.SEARCH_CANDIDATES, searchParams(sq, visibleTo));
+      return r.rows.map(candidateFromRow);
+    },
+    async searchOffers(sq, visibleTo) {
+      const r = await db.query<Row>(q.SEARCH_OFFERS, searchParams(sq, visibleTo));
+      const candidates = r.rows.map(candidateFromRow);
+      const rates = r.rows.flatMap((x) => ((typeof x.rate_plans === 'string' ? JSON.parse(x.rate_plans) : x.rate_plans) as Row[])
+        .map((rp) => ({ ratePlan: ratePlanFromRow(rp), days: (rp.days ?? []) as RateRow[] })));
+      return { candidates, rates };
     },
     async searchRates(productIds, start, end) {
       const r = await db.query<Row>(q.SEARCH_RATES, [productIds, start, end]);
@@ -267,6 +282,14 @@ export function createStore(db: Db): Store {
     async listBookings(f) {
       const r = await db.query<Row>(q.LIST_BOOKINGS, [f.agentId ?? null, f.providerId ?? null, f.status ?? null, f.limit]);
       return r.rows.map(bookingFromRow);
+    },
+    async upsertAirBooking(b, reportedBy) {
+      await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy]);
+    },
+    getAirBooking: (carrier, locator) => one(q.GET_AIR_BOOKING, [carrier, locator], (r) => r.data),
+    async upsertManifest(m, reportedBy) {
+      const f = m.flight;
+      await db.query(q.UPSERT_MANIFEST, [f.carrier, f.flightNumber, f.departureDate, f.origin, m.kind, JSON.stringify(m), reportedBy]);
     },
     async countProducts() {
       const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
