@@ -3,7 +3,7 @@
  * into these calls, and render the result (or the `GatewayError`) back into their protocol.
  */
 import type {
-  Actor, AvailabilityQuery, Booking, BookingItemRequest, BookingRequest, InventoryDay, InventoryUpdate, IsoDate,
+  Actor, AirBooking, AvailabilityQuery, Booking, Manifest, BookingItemRequest, BookingRequest, InventoryDay, InventoryUpdate, IsoDate,
   Offer, Partner, Product, RateDay, RatePlan, RateUpdate,
 } from './model';
 
@@ -74,6 +74,12 @@ export interface GatewayApi {
   retrieve(ctx: Ctx, locator: string): Promise<Booking>;
   findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null>;
   listBookings(ctx: Ctx, filter?: { status?: string; limit?: number }): Promise<Booking[]>;
+
+  /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the previous one. */
+  recordAirBookings(ctx: Ctx, bookings: AirBooking[]): Promise<{ stored: number }>;
+  getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking>;
+  /** Stores a passenger or crew manifest of one flight (replacing the previous one for that flight). */
+  recordManifest(ctx: Ctx, manifest: Manifest): Promise<void>;
 
   /** Releases expired holds; returns how many bookings expired. */
   expireHolds(): Promise<number>;

@@ -395,13 +395,15 @@ class Gateway implements GatewayApi {
   }
 
   // ---- flights reported by airlines (linked to packages by record locator and travellers) ----
-  private assertReporter(ctx: Ctx): void {
+  /** PNRs come from airline systems and GDSs; manifests also from agencies (an Umrah company lists its pilgrims). */
+  private assertReporter(ctx: Ctx, what: 'pnr' | 'manifest'): void {
     const k = ctx.actor.kind;
-    if (k !== 'airline' && k !== 'gds' && k !== 'operator') throw gwError('GW_FORBIDDEN', `a ${k} partner cannot report flights; airline systems and GDSs do`);
+    const allowed = what === 'pnr' ? ['airline', 'gds', 'operator'] : ['airline', 'gds', 'agency', 'operator'];
+    if (!allowed.includes(k)) throw gwError('GW_FORBIDDEN', `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k} partner cannot report ${what === 'pnr' ? 'airline bookings' : 'manifests'}; ${allowed.slice(0, -1).join(', ')} partners do`);
   }
 
   async recordAirBookings(ctx: Ctx, list: AirBooking[]): Promise<{ stored: number }> {
-    this.assertReporter(ctx);
+    this.assertReporter(ctx, 'pnr');
     const c = new Checker();
     if (!Array.isArray(list)) c.add('/', 'expected a list of airline bookings');
     else list.forEach((b, i) => {
@@ -425,7 +427,7 @@ class Gateway implements GatewayApi {
   }
 
   async recordManifest(ctx: Ctx, m: Manifest): Promise<void> {
-    this.assertReporter(ctx);
+    this.assertReporter(ctx, 'manifest');
     const c = new Checker();
     const f = c.object((m as { flight?: unknown } | null)?.flight, '/flight');
     if (f) {

@@ -61,6 +61,12 @@ export const apiRoutes: Route[] = [
     return json(200, { offers: await d.gateway.search(ctx(req), q as unknown as AvailabilityQuery) });
   } },
 
+  { method: 'GET', pattern: '/v1/air-bookings/:carrier/:locator', auth: true, handler: async (req, d) => json(200, await d.gateway.getAirBooking(ctx(req), req.params.carrier.toUpperCase(), req.params.locator.toUpperCase())) },
+  { method: 'POST', pattern: '/v1/air-bookings', auth: true, handler: async (req, d) => {
+    const b = jsonBody(req);
+    return json(200, await d.gateway.recordAirBookings(ctx(req), (Array.isArray(b) ? b : [b]) as never));
+  } },
+
   { method: 'POST', pattern: '/v1/bookings', auth: true, handler: async (req, d) => {
     const b = await d.gateway.book(ctx(req), { channel: 'json', ...bodyObject(req) } as never);
     return json(201, b, { location: `/v1/bookings/${b.locator}` });

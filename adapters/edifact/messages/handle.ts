@@ -12,7 +12,7 @@
  * interchange gets the CONTRL with 26.
  */
 import type { GatewayApi } from '../../../core/api';
-import type { Actor, Booking } from '../../../core/model';
+import type { Actor, AirBooking, Booking, Manifest } from '../../../core/model';
 import type { Sql } from '../../postgres/db';
 import {
   archiveInterchange, correlateArchive, loadPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
@@ -100,7 +100,11 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
       if (res.booking) out.bookings.push(res.booking);
       out.responses.push({ type, ref: m.ref, segments: res.segments });
     } else {
-      out.canonical.push(...translateMessage(m, ich, now).canonical);
+      const translated = translateMessage(m, ich, now).canonical;
+      // Flights reach the hub this way: PNRs and manifests are stored, to be linked with packages.
+      if (m.type === 'PNRGOV') await deps.gateway.recordAirBookings({ actor }, translated as AirBooking[]);
+      else if (m.type === 'PAXLST') for (const manifest of translated as Manifest[]) await deps.gateway.recordManifest({ actor }, manifest);
+      out.canonical.push(...translated);
     }
   }
   return out;

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { forEachBackend } from './support/db';
+import { openServer, type TestServer } from './support/server';
+import { projectRoot } from '../core/paths';
+
+/** Flights reach the hub from airline systems (PNRGOV over EDIFACT) and can be looked up by sellers. */
+forEachBackend('airline bookings reported over EDIFACT', (backend) => {
+  let s: TestServer;
+  let airlineAuth: string;
+  before(async () => {
+    s = await openServer(backend, { days: 3 });
+    // AL-NAJM's EDIFACT profile is config/partners/airline-najm.json (UNB id NJ).
+    const { secret } = await s.gateway.createPartner({ actor: s.actor('MAQAM-OPS') }, { id: 'AL-NAJM', name: 'Najm Air', kind: 'airline' });
+    airlineAuth = 'Basic ' + Buffer.from(`AL-NAJM:${secret}`).toString('base64');
+  });
+  after(async () => { await s?.close(); });
+
+  const pnrgov = () => fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/pnrgov-two-pnrs.edi'), 'latin1')
+    .replace('UNB+IATA:1+SV+MAQAMHUB+', 'UNB+IATA:1+NJ+MAQAM:ZZZ+')
+    .replace('UNG+PNRGOV+SV+MAQAMHUB+', 'UNG+PNRGOV+NJ+MAQAM:ZZZ+');
+
+  it('stores the PNRs of a PNRGOV, and a seller retrieves one by carrier and record locator', async () => {
+    const r = await s.request('POST', '/edifact', { raw: pnrgov(), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    assert.ok(r.status < 300, `${r.status} ${r.text}`);
+    const got = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'AG-NOOR' });
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.json.recordLocator, 'ABC7XZ');
+    assert.equal(got.json.travellers[0].surname, 'SANTOSO');
+    assert.ok(got.json.segments.some((x: { destination: string }) => x.destination === 'JED'));
+    const n = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM air_bookings')).rows[0].n;
+    await s.request('POST', '/edifact', { raw: pnrgov().replace('+PNR0209+', '+PNR0210+').replace("UNZ+1+PNR0209'", "UNZ+1+PNR0210'"), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    assert.equal((await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM air_bookings')).rows[0].n, n, 'a new report replaces, never duplicates');
+  });
+
+  it('stores a PAXLST manifest per flight, replacing it when the flight is reported again', async () => {
+    const paxlst = fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.edi'), 'latin1')
+      .replaceAll('SVAPI:ZZZ', 'NAJMAIR:ZZZ');
+    const send = (ref: string) => s.request('POST', '/edifact', { raw: paxlst.replaceAll('SV0000417', ref), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    const r = await send('SV0000417');
+    assert.ok(r.status < 300, `${r.status} ${r.text}`);
+    const rows = async () => (await s.db.query<{ flight_number: string; data: { travellers: unknown[] } }>('SELECT flight_number, data FROM manifests')).rows;
+    const first = await rows();
+    assert.equal(first.length, 1);
+    assert.ok(first[0].data.travellers.length > 0);
+    await send('SV0000418');
+    assert.equal((await rows()).length, 1);
+  });
+
+  it('lets only airlines, GDSs and the operator report flights, and hides them from providers', async () => {
+    const r = await s.request('POST', '/v1/air-bookings', { as: 'AG-NOOR', body: [{ carrier: 'SV', recordLocator: 'ZZZ999', travellers: [], segments: [] }] });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.code, 'GW_FORBIDDEN');
+    const hotel = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'QCA-SAFWA' });
+    assert.equal(hotel.status, 404);
+    const bad = await s.request('POST', '/v1/air-bookings', { as: 'MAQAM-OPS', body: [{ carrier: 'saudia', recordLocator: '', segments: 'none' }] });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.violations.map((v: { path: string }) => v.path).sort(), ['/0/carrier', '/0/recordLocator', '/0/segments', '/0/travellers']);
+  });
+});
