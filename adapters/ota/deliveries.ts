@@ -87,10 +87,10 @@ export async function renderResNotif(b: Booking, providerId: string, action: Del
   const ctx = { actor: { partnerId: deps.operatorId, kind: 'operator' as const } };
   const resolver = deps.registry.resolver(providerId) ?? canonicalResolver(deps.gateway, ctx);
   const mine: Booking = { ...b, items: b.items.filter((i) => i.providerId === providerId) };
-  let reservation = await hotelReservationEl(mine, resolver, { asSender: true, resStatus: action === 'Cancel' ? 'Cancelled' : action === 'Modify' ? 'Modify' : 'Commit' });
-  // A Cancel after a modify moved the stay elsewhere carries none of this hotel's lines: name the hotel
-  // itself, not the placeholder hotelReservationEl puts in a reservation without rooms.
-  if (mine.items.length === 0) reservation = reservation.replace('<BasicPropertyInfo HotelCode="MAQAM"/>', el('BasicPropertyInfo', { HotelCode: hotelCodeOf(deps, providerId) }));
+  const reservation = await hotelReservationEl(mine, resolver, {
+    asSender: true, resStatus: action === 'Cancel' ? 'Cancelled' : action === 'Modify' ? 'Modify' : 'Commit',
+    ...(mine.items.length === 0 ? { hotelCode: hotelCodeOf(deps, providerId) } : {}),
+  });
   return el('OTA_HotelResNotifRQ', { xmlns: OTA_NS, EchoToken: echo, TimeStamp: new Date().toISOString(), Version: '1.000', ResStatus: action },
     el('POS', null, el('Source', null, el('RequestorID', { ID: 'MAQAM', Type: '22' }))),
     el('HotelReservations', null, reservation),

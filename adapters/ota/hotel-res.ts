@@ -116,7 +116,7 @@ export function resStatus(b: Booking): string {
 }
 
 /** The HotelReservation element of a booking, in the partner's codes. Non-hotel lines are left out. */
-export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opts: { resStatus?: string; asSender?: boolean } = {}): Promise<string> {
+export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opts: { resStatus?: string; asSender?: boolean; hotelCode?: string } = {}): Promise<string> {
   const stays: string[] = [];
   let firstHotel: string | undefined;
   for (const it of b.items) {
@@ -160,7 +160,8 @@ export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opt
       el('Total', { AmountAfterTax: b.total.amount, CurrencyCode: b.total.currency }),
       el('HotelReservationIDs', null, ...ids),
       // The 2015B HotelReservation's ResGlobalInfo ends with a required BasicPropertyInfo.
-      el('BasicPropertyInfo', { HotelCode: firstHotel ?? b.items[0]?.providerId ?? 'MAQAM' }),
+      // A reservation without rooms of the receiving hotel (a Cancel after a move) still names that hotel.
+      el('BasicPropertyInfo', { HotelCode: firstHotel ?? opts.hotelCode ?? b.items[0]?.providerId ?? 'MAQAM' }),
     ),
   );
 }
