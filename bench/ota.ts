@@ -4,7 +4,8 @@
  * same process; then OTA_HotelAvailRQ shopping over real HTTP with 32 connections.
  * Uses the real PostgreSQL when DATABASE_URL is set, PGlite otherwise (printed).
  */
-import http from 'node:http';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { backends } from '../test/support/db';
 import { openWorld } from '../test/support/world';
@@ -71,31 +72,18 @@ export async function run(args: string[]): Promise<void> {
   const shop = (i: number) => `<OTA_HotelAvailRQ xmlns="${NS}" Version="1.0"><POS><Source><RequestorID ID="SKYCHANNEL" MessagePassword="${sky}"/></Source></POS><AvailRequestSegments><AvailRequestSegment>`
     + `<StayDateRange Start="${addDays(w.from, 1 + (i % 20))}" End="${addDays(w.from, 4 + (i % 20))}"/><RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
     + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/><HotelRef HotelCode="SKY-MAK-202"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  const post = (body: string) => new Promise<void>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/ota/OTA_HotelAvailRQ', method: 'POST', agent, headers: { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => (res.statusCode === 200 && text.includes('<RoomStays>') ? resolve() : reject(new Error(`shop failed: ${res.statusCode} ${text.slice(0, 300)}`))));
-    });
-    req.on('error', reject);
-    req.end(body);
+  // The load generator is a separate process (like wrk): its own request building and parsing would
+  // otherwise share, and halve, the event loop being measured.
+  const job = { port, seconds, connections: 32, path: '/ota/OTA_HotelAvailRQ', expect: '<RoomStays>', bodies: Array.from({ length: 40 }, (_, i) => shop(i)) };
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '_shop-client.js'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => (text += c));
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the load generator exited with ${code}`))));
   });
-  await post(shop(0));
-  const lat: number[] = [];
-  const end = Date.now() + seconds * 1000;
-  const t0 = process.hrtime.bigint();
-  let i = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (Date.now() < end) {
-      const s = process.hrtime.bigint();
-      await post(shop(i++));
-      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
-    }
-  }));
-  const rps = lat.length / (Number(process.hrtime.bigint() - t0) / 1e9);
-  lat.sort((a, b) => a - b);
-  agent.destroy();
+  const result = JSON.parse(out) as { count: number; seconds: number; latencies: number[] };
+  const rps = result.count / result.seconds;
+  const lat = result.latencies.sort((a, b) => a - b);
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
   await flushArchive(w.db);
