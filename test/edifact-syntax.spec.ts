@@ -286,4 +286,33 @@ describe('edifact serializer', () => {
       assert.deepEqual(serializeSegments(back.segments, { separators: seps, una: true }), bytes);
     }
   });
+
+  it('shares repeated segments only under the same separators and charset, giving what a fresh parse gives', () => {
+    // the fast path shares the element arrays of repeated short segments (up to 40 bytes): the same bytes
+    // must still split per the separators in force, and decode per the charset in force
+    const sets = [":+.? '", "+:.? '", ":+.?*'", ":+.  '"];
+    const bodies = ['FTX:AB+C', 'LOC+178+JED', "NAD+FL+++O?'NEIL:ANN", 'FTX+AAI+++A LONG FREE TEXT VALUE:X', 'ATT+2++M*F:G', 'RFF+AVF:' + 'X'.repeat(32), 'RFF+AVF:' + 'Y'.repeat(33), 'DTM+329:500101'];
+    const strip = (segs: Segment[]) => segs.map((x) => ({ tag: x.tag, elements: x.elements, repetitions: x.repetitions }));
+    let stream = '';
+    const expected: ReturnType<typeof strip> = [];
+    for (const set of sets) {
+      stream += `UNA${set}`;
+      for (const body of bodies) {
+        const one = strip(tokenize(Buffer.from(`UNA${set}${body}'`, 'latin1')).segments);
+        for (let r = 0; r < 3; r++) {
+          stream += `${body}'`;
+          expected.push(...one);
+        }
+      }
+    }
+    const bytes = Buffer.from(stream, 'latin1');
+    assert.deepEqual(strip(tokenize(bytes).segments), expected);
+    assert.deepEqual(strip(tok(bytes, [7, 100, 101, 333]).segments), expected);
+    // the same bytes ≥ 0x80: ISO 8859-1 under UNOC, UTF-8 under UNOW
+    const nad = "NAD+FL+++\xd9\x85\xd8\xad:A'";
+    const two = `UNB+UNOC:4+A+B+20260102:1200+R1'${nad}${nad}${nad}UNZ+0+R1'UNB+UNOW:4+A+B+20260102:1200+R2'${nad}${nad}${nad}UNZ+0+R2'`;
+    const r = tokenize(Buffer.from(two, 'latin1'));
+    const nads = r.segments.filter((x) => x.tag === 'NAD').map((x) => x.elements[3][0]);
+    assert.deepEqual(nads, ['\xd9\x85\xd8\xad', '\xd9\x85\xd8\xad', '\xd9\x85\xd8\xad', 'مح', 'مح', 'مح']);
+  });
 });

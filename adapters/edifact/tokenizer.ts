@@ -1,84 +1,31 @@
 /**
- * Streaming UN/EDIFACT tokenizer over bytes.
- *
- * `push(chunk)` accepts chunks of any size (one byte at a time works, including a release character as
- * the last byte of a chunk), `end()` flushes. Segments are emitted synchronously to the sink as soon as
- * their terminator is read. The scan works on byte values through a 256-entry class table (no regular
- * expression, no per-character string building): component/element boundaries are recorded as offsets
- * while scanning, and each segment's strings are cut from one ISO 8859-1 view of its bytes; bytes ≥ 0x80
- * are decoded per the interchange's syntax identifier (UNOC latin1, UNOI ISO 8859-6, UNOW/UNOY UTF-8 …).
- *
- * Quirks are reported as findings, never thrown: whitespace and line breaks between segments, a space
- * after the tag, a final segment without terminator, text before/after an interchange, several
- * interchanges in one stream, characters outside the repertoire, trailing separators, a dangling release
- * character, segments over `maxSegmentBytes` (skipped to their terminator in bounded memory).
+ * Streaming UN/EDIFACT tokenizer over bytes: `push(chunk)` takes chunks of any size (one byte at a time
+ * works, a release character as a chunk's last byte too), `end()` flushes; segments go to the sink as soon
+ * as their terminator is read. The scan classifies bytes through a 256-entry table and records separator
+ * positions; values.ts cuts the strings (fast path from one ISO 8859-1 view, careful path decoding per the
+ * syntax identifier). Quirks are findings, never exceptions: whitespace between segments, a space after the
+ * tag, a last segment without terminator, text around interchanges, several interchanges, characters outside
+ * the repertoire, trailing separators, a dangling release character, segments over `maxSegmentBytes`
+ * (skipped to their terminator in bounded memory).
  */
-import { charsetFor, decodeBytes, INITIAL_CHARSET, type Charset } from './charset';
-import { DEFAULT_SEPARATORS, separatorsToString, type Finding, type Segment, type Separators } from './types';
+import { buildTables, describeByte, findBadByte, findTerminator, isTag, isTagByte, latin1Slice, looksLikeStart, nextStart, unaSeparators, A, C_BAD, C_COMP, C_DATA, C_HIGH, C_REL, C_REP, C_SEG, N, U } from './bytes';
+import { charsetFor, INITIAL_CHARSET, type Charset } from './charset';
+import { DEFAULT_SEPARATORS, separatorsToString, type Finding, type Segment, type Separators, type TokenizerOptions, type TokenizerSink } from './types';
+import { decodeValue, ValueCutter } from './values';
+import { ByteWindow } from './window';
 
-export interface TokenizerOptions {
-  /** Separators when an interchange has no UNA (default `:+.? '`). */
-  separators?: Separators;
-  /** Treat the UNA repetition character (often `*` in IATA and syntax 4 traffic) as ordinary data. */
-  ignoreRepetition?: boolean;
-  /** Largest segment kept in memory; longer ones are skipped with a finding (default 1 MiB). */
-  maxSegmentBytes?: number;
-  /** Force a syntax identifier (e.g. 'UNOC') instead of reading it from UNB/UIB. */
-  charset?: string;
-  /** Strict partners: characters outside the repertoire are errors instead of warnings. */
-  strict?: boolean;
-}
-
-export interface TokenizerSink {
-  segment(seg: Segment): void;
-  finding(f: Finding): void;
-  /** A UNA service string advice was read; a new interchange starts with these separators. */
-  una?(seps: Separators, offset: number): void;
-}
-
-// byte classes
-const C_DATA = 0;
-const C_COMP = 1;
-const C_ELEM = 2;
-const C_REP = 3;
-const C_SEG = 4;
-const C_REL = 5;
-const C_HIGH = 6;
-const C_BAD = 7;
-
-const M_COMP = 1;
-const M_ELEM = 2;
-const M_REP = 3;
+export type { TokenizerOptions, TokenizerSink } from './types';
 
 const MODE_BETWEEN = 0; // expecting UNA/UNB/UIB (start, or after UNZ/UIZ)
 const MODE_SEGMENTS = 1;
 const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
-const EMPTY: string[] = [];
 const PIECE = 16 * 1024 * 1024;
-const EMPTY_ONE = Object.freeze(['']) as string[];
-const NOT_SEEN = Object.freeze([]) as unknown as string[][]; // segment cache slot without a shared value
-const SEG_CACHE_MAX = 40;
-const SEG_CACHE_SIZE = 4096;
-const U = 0x55, N = 0x4e, A = 0x41, B = 0x42, I = 0x49;
 
-const latin1Slice: (buf: Buffer, s: number, e: number) => string =
-  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
-    ? (buf, s, e) => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(s, e)
-    : (buf, s, e) => buf.toString('latin1', s, e);
-
-function isTagByte(b: number): boolean {
-  return (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39);
-}
-
-export class Tokenizer {
+export class Tokenizer extends ByteWindow {
   private readonly opts: Required<Omit<TokenizerOptions, 'charset'>> & { charset?: string };
   private readonly sink: TokenizerSink;
 
-  private buf: Buffer = Buffer.allocUnsafe(64 * 1024);
-  private len = 0;
-  private pos = 0; // next byte to examine
-  private base = 0; // stream offset of buf[0]
   private ended = false;
 
   private mode = MODE_BETWEEN;
@@ -87,7 +34,6 @@ export class Tokenizer {
   private mpos = new Int32Array(256);
   private mtype = new Uint8Array(256);
   private mcount = 0;
-  private nElem = 0;
   private nRep = 0;
   private hasRelease = false;
   private hasHigh = false;
@@ -110,6 +56,7 @@ export class Tokenizer {
   private skipRel = false;
 
   constructor(sink: TokenizerSink, opts: TokenizerOptions = {}) {
+    super();
     this.sink = sink;
     this.opts = {
       separators: opts.separators ?? DEFAULT_SEPARATORS,
@@ -129,11 +76,6 @@ export class Tokenizer {
     return { ...this.seps };
   }
 
-  /** Bytes received so far. */
-  get bytesRead(): number {
-    return this.base + this.len;
-  }
-
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error('push after end');
     // very large buffers are taken in pieces (strings are cut from one view per piece; V8 caps string length)
@@ -151,54 +93,16 @@ export class Tokenizer {
     this.finish();
   }
 
-  // ---------------------------------------------------------------------------------------------------
-
   private buildTables(): void {
-    const s = this.seps;
-    const cls = this.cls;
-    const allowed = this.charset.allowed;
-    for (let b = 0; b < 256; b++) {
-      let c = C_DATA;
-      if (b >= 0x80) c = allowed ? C_BAD : C_HIGH;
-      else if (b < 0x20 || b === 0x7f) c = C_BAD;
-      else if (allowed && !allowed[b]) c = C_BAD;
-      cls[b] = c;
-    }
-    cls[s.component] = C_COMP;
-    cls[s.element] = C_ELEM;
-    if (s.repetition >= 0) cls[s.repetition] = C_REP;
-    if (s.release >= 0) cls[s.release] = C_REL;
-    cls[s.segment] = C_SEG;
-    const ws = this.ws;
-    ws.fill(0);
-    for (const b of [0x20, 0x09, 0x0a, 0x0d, 0x0c, 0x0b, 0x00]) ws[b] = 1;
-    for (const b of [s.component, s.element, s.release, s.repetition, s.segment]) if (b >= 0) ws[b] = 0;
+    buildTables(this.seps, this.charset, this.cls, this.ws);
+    this.values.useSeparators(this.seps);
   }
 
-  private append(chunk: Uint8Array): void {
-    const need = this.len + chunk.length;
-    if (need > this.buf.length) {
-      this.compact();
-      const need2 = this.len + chunk.length;
-      if (need2 > this.buf.length) {
-        const nb = Buffer.allocUnsafe(Math.max(need2, this.buf.length * 2));
-        this.buf.copy(nb, 0, 0, this.len);
-        this.buf = nb;
-      }
-    }
-    this.buf.set(chunk, this.len);
-    this.len += chunk.length;
+  protected override keepFrom(): number {
+    return this.mode === MODE_SEGMENTS && !this.atStart ? this.segStart : this.pos;
   }
 
-  /** Drops bytes no longer needed from the front of the buffer. */
-  private compact(): void {
-    const keep = this.mode === MODE_SEGMENTS && !this.atStart ? this.segStart : this.pos;
-    if (keep === 0) return;
-    this.buf.copyWithin(0, keep, this.len);
-    this.strLen = -1;
-    this.len -= keep;
-    this.pos -= keep;
-    this.base += keep;
+  protected override shifted(keep: number): void {
     if (this.mode === MODE_SEGMENTS && !this.atStart) {
       this.segStart -= keep;
       const mp = this.mpos;
@@ -236,17 +140,7 @@ export class Tokenizer {
     const b = this.buf;
     const str = latin1Slice(b, i + 3, i + 9);
     const offset = this.base + i;
-    const seps: Separators = {
-      component: b[i + 3],
-      element: b[i + 4],
-      decimal: b[i + 5],
-      release: b[i + 6] === 0x20 ? -1 : b[i + 6],
-      repetition: b[i + 7] === 0x20 ? -1 : b[i + 7],
-      segment: b[i + 8],
-    };
-    if (seps.repetition >= 0 && this.opts.ignoreRepetition) seps.repetition = -1;
-    const used = [seps.component, seps.element, seps.release, seps.repetition, seps.segment].filter((x) => x >= 0);
-    const bad = new Set(used).size !== used.length || used.some((x) => isTagByte(x) || x === 0x20 || x >= 0x80);
+    const { seps, bad } = unaSeparators(b, i, this.opts.ignoreRepetition);
     this.newInterchange();
     if (bad) {
       this.finding('20', 'error', `UNA ${JSON.stringify(str)} declares unusable service characters; using ${JSON.stringify(separatorsToString(this.opts.separators))}`, { tag: 'UNA', offset, level: 'interchange' });
@@ -290,7 +184,7 @@ export class Tokenizer {
     if (i >= len) return false;
     const avail = len - i;
     if (avail < 4 && !this.ended) return false;
-    if (this.looksLikeStart(i, avail)) {
+    if (looksLikeStart(b, i, avail, this.opts.separators)) {
       if (b[i] === U && b[i + 1] === N && b[i + 2] === A) {
         if (avail < 9) {
           if (!this.ended) return false;
@@ -307,12 +201,7 @@ export class Tokenizer {
       return true;
     }
     // text that is not an interchange: skip to the next UNA/UNB/UIB or segment-looking line start
-    let j = i + 1;
-    for (; j + 3 <= len; j++) {
-      if (b[j] === U && b[j + 1] === N && (b[j + 2] === A || b[j + 2] === B)) break;
-      if (b[j] === U && b[j + 1] === I && b[j + 2] === B) break;
-      if ((b[j - 1] === 0x0a || b[j - 1] === 0x0d) && this.looksLikeStart(j, len - j)) break;
-    }
+    let j = nextStart(b, i + 1, len, this.opts.separators);
     if (j + 3 > len) {
       if (this.ended) j = len;
       else j = Math.max(i, len - 3);
@@ -328,39 +217,18 @@ export class Tokenizer {
     this.pos = to;
   }
 
-  private looksLikeStart(i: number, avail: number): boolean {
-    const b = this.buf;
-    if (avail < 3) return false;
-    if (b[i] === U && b[i + 1] === N && (b[i + 2] === A || b[i + 2] === B)) return true;
-    if (b[i] === U && b[i + 1] === I && b[i + 2] === B) return true;
-    if (avail < 4) return false;
-    if (!isTagByte(b[i]) || !isTagByte(b[i + 1]) || !isTagByte(b[i + 2])) return false;
-    const s = this.opts.separators;
-    const n = b[i + 3];
-    return n === s.element || n === s.segment || n === s.component;
-  }
-
   private scanSkip(): boolean {
     const b = this.buf;
     const len = this.len;
-    const cls = this.cls;
     let i = this.pos;
     if (this.skipRel && i < len) {
       this.skipRel = false;
       i++;
     }
-    for (; i < len; i++) {
-      const c = cls[b[i]];
-      if (c === C_REL) {
-        if (i + 1 >= len) {
-          this.skipRel = true;
-          i = len;
-          break;
-        }
-        i++;
-        continue;
-      }
-      if (c === C_SEG) break;
+    i = findTerminator(b, this.cls, i, len);
+    if (i > len) {
+      this.skipRel = true; // a release character ends the bytes: the next byte is data
+      i = len;
     }
     if (i >= len) {
       this.skipBytes += len - this.pos;
@@ -403,6 +271,10 @@ export class Tokenizer {
     const len = this.len;
     let cls = this.cls;
     let i = this.pos;
+    // marks kept in locals in the loop, written back whenever another method may look at them
+    let mc = this.mcount;
+    let mp = this.mpos;
+    let mt = this.mtype;
     for (;;) {
       if (this.atStart) {
         const ws = this.ws;
@@ -434,8 +306,7 @@ export class Tokenizer {
         }
         this.segStart = i;
         this.atStart = false;
-        this.mcount = 0;
-        this.nElem = 0;
+        mc = 0;
         this.nRep = 0;
         this.hasRelease = this.hasHigh = this.hasBad = false;
       }
@@ -447,60 +318,53 @@ export class Tokenizer {
       }
       if (i >= len) {
         this.pos = i;
+        this.mcount = mc;
         return false;
       }
-      switch (c) {
-        case C_COMP:
-        case C_ELEM:
-        case C_REP: {
-          if (this.mcount === this.mpos.length) this.growMarks();
-          this.mpos[this.mcount] = i;
-          if (c === C_ELEM) {
-            this.mtype[this.mcount++] = M_ELEM;
-            this.nElem++;
-          } else if (c === C_COMP) this.mtype[this.mcount++] = M_COMP;
-          else {
-            this.mtype[this.mcount++] = M_REP;
-            this.nRep++;
+      if (c <= C_REP) {
+        // C_COMP, C_ELEM, C_REP: the class is the mark type
+        if (mc === mp.length) {
+          this.mcount = mc;
+          this.growMarks();
+          mp = this.mpos;
+          mt = this.mtype;
+        }
+        mp[mc] = i;
+        mt[mc++] = c;
+        if (c === C_REP) this.nRep++;
+        i++;
+      } else if (c === C_SEG) {
+        this.pos = i + 1;
+        this.mcount = mc;
+        const wasIn = this.inInterchange;
+        this.completeSegment(this.segStart, i);
+        mc = 0;
+        this.atStart = true;
+        i = i + 1;
+        if (this.mode !== MODE_SEGMENTS || wasIn !== this.inInterchange) return true;
+        cls = this.cls;
+      } else if (c === C_REL) {
+        if (i + 1 >= len) {
+          this.pos = i;
+          this.mcount = mc;
+          if (this.ended) {
+            this.finding('21', 'warning', 'release character at the very end of the input ignored', { offset: this.base + i, segment: this.position + 1 });
+            this.len = i; // drop it
           }
-          i++;
-          break;
+          return false;
         }
-        case C_SEG: {
-          this.pos = i + 1;
-          const wasIn = this.inInterchange;
-          this.completeSegment(this.segStart, i, true);
-          this.atStart = true;
-          i = i + 1;
-          if (this.mode !== MODE_SEGMENTS || wasIn !== this.inInterchange) return true;
-          cls = this.cls;
-          break;
-        }
-        case C_REL: {
-          if (i + 1 >= len) {
-            this.pos = i;
-            if (this.ended) {
-              this.finding('21', 'warning', 'release character at the very end of the input ignored', { offset: this.base + i, segment: this.position + 1 });
-              this.len = i; // drop it
-            }
-            return false;
-          }
-          this.hasRelease = true;
-          const nb = b[i + 1];
-          const nc = cls[nb];
-          if (nc === C_HIGH) this.hasHigh = true;
-          else if (nc === C_BAD) this.hasBad = true;
-          i += 2;
-          break;
-        }
-        case C_HIGH:
-          this.hasHigh = true;
-          i++;
-          break;
-        default: // C_BAD
-          this.hasBad = true;
-          i++;
-          break;
+        this.hasRelease = true;
+        const nc = cls[b[i + 1]];
+        if (nc === C_HIGH) this.hasHigh = true;
+        else if (nc === C_BAD) this.hasBad = true;
+        i += 2;
+      } else if (c === C_HIGH) {
+        this.hasHigh = true;
+        i++;
+      } else {
+        // C_BAD
+        this.hasBad = true;
+        i++;
       }
     }
   }
@@ -526,7 +390,7 @@ export class Tokenizer {
       // final segment without terminator
       const position = this.position + 1;
       this.finding('13', 'warning', 'the last segment has no segment terminator', { segment: position, offset: this.base + this.segStart });
-      this.completeSegment(this.segStart, this.len, false);
+      this.completeSegment(this.segStart, this.len);
       this.atStart = true;
     } else if (this.mode === MODE_SKIP) {
       this.endSkip(this.len, false);
@@ -535,7 +399,7 @@ export class Tokenizer {
   }
 
   /** Materialises the segment buf[s, e) from the recorded marks and emits it. */
-  private completeSegment(s: number, e: number, _terminated: boolean): void {
+  private completeSegment(s: number, e: number): void {
     const offset = this.base + s;
     if (e - s > this.opts.maxSegmentBytes) {
       this.startSkip(s, e);
@@ -549,130 +413,28 @@ export class Tokenizer {
       return;
     }
     const b = this.buf;
-    const str = this.bufString();
+    const str = this.view();
     const mcount = this.mcount;
     const mp = this.mpos;
     const mt = this.mtype;
+    const v = this.values;
     const slow = this.hasRelease || (this.hasHigh && this.charset.encoding !== 'latin1' && this.charset.encoding !== 'ascii');
-    // tag element
+    // tag element; its components beyond the first (syntax 4 nesting indicators) are skipped
     let k = 0;
-    let start = s;
-    let tagEnd = mcount > 0 ? mp[0] : e;
-    let tag = slow ? this.decode(str, 0, start, tagEnd) : this.cut(str, 0, s, tagEnd);
-    // components of the tag element beyond the first (syntax 4 nesting indicators) are skipped
-    while (k < mcount && mt[k] === M_COMP) k++;
-    if (k < mcount) start = mp[k] + 1;
-    else start = e;
+    const tagEnd = mcount > 0 ? mp[0] : e;
+    let tag = slow ? this.decode(s, tagEnd) : v.tag(b, str, 0, s, tagEnd);
+    while (k < mcount && mt[k] === C_COMP) k++;
     let elements: string[][];
     let repetitions: Record<number, string[][]> | undefined;
-    let segHash = -1;
-    let cachedEls: string[][] | undefined;
-    if (!slow && this.nRep === 0 && e - s <= SEG_CACHE_MAX) {
-      // short segments repeat (ATT+2++M, LOC+178+JED, NAT+2+SAU …): their element arrays are shared
-      let h = 0x811c9dc5;
-      for (let x = s; x < e; x++) h = Math.imul(h ^ b[x], 0x01000193);
-      segHash = (h >>> 0) & (SEG_CACHE_SIZE - 1);
-      const len = e - s;
-      const slab = this.segSlab;
-      const base = segHash * SEG_CACHE_MAX;
-      let same = this.segLen[segHash] === len;
-      for (let x = 0; same && x < len; x++) same = slab[base + x] === b[s + x];
-      if (same) {
-        const v = this.segVals[segHash];
-        if (v !== NOT_SEEN) {
-          cachedEls = v; // third and later sightings: shared
-          segHash = -1;
-        } // second sighting: computed below, then shared
-      } else {
-        // first sighting of these bytes here: remember them only
-        for (let x = 0; x < len; x++) slab[base + x] = b[s + x];
-        this.segLen[segHash] = len;
-        this.segVals[segHash] = NOT_SEEN;
-        segHash = -1;
-      }
+    if (!slow && this.nRep === 0) elements = v.fast(b, str, s, e, mp, mt, k, mcount);
+    else {
+      elements = v.slow(str, e, mp, mt, k, mcount, slow ? (a, z) => this.decode(a, z) : null);
+      repetitions = v.repetitions;
     }
-    if (cachedEls) elements = cachedEls;
-    else if (!slow && this.nRep === 0) {
-      // fast path: exact-size arrays (no growth slack) and short values shared through a small cache:
-      // far less memory and GC when every segment is kept.
-      const t = this.tmp;
-      let ei = 0;
-      while (k < mcount) {
-        let st = mp[k] + 1;
-        let j = k + 1;
-        while (j < mcount && mt[j] !== M_ELEM) j++;
-        const stop = j < mcount ? mp[j] : e;
-        const n = j - k;
-        if (n === 1) t[ei++] = stop - st <= 3 ? this.one(str, st, stop) : [this.cut(str, 0, st, stop)];
-        else if (n === 2) {
-          const m1 = mp[k + 1];
-          t[ei++] = [this.cut(str, 0, st, m1), this.cut(str, 0, m1 + 1, stop)];
-        } else if (n === 3) {
-          const m1 = mp[k + 1];
-          const m2 = mp[k + 2];
-          t[ei++] = [this.cut(str, 0, st, m1), this.cut(str, 0, m1 + 1, m2), this.cut(str, 0, m2 + 1, stop)];
-        } else {
-          const arr = new Array<string>(n);
-          for (let c = 0; c < n; c++) {
-            const end = c + 1 < n ? mp[k + 1 + c] : stop;
-            arr[c] = this.cut(str, 0, st, end);
-            st = end + 1;
-          }
-          t[ei++] = arr;
-        }
-        k = j;
-      }
-      // array literals of the exact size (allocation sites V8 can pretenure when segments are kept)
-      switch (ei) {
-        case 0: elements = []; break;
-        case 1: elements = [t[0]]; break;
-        case 2: elements = [t[0], t[1]]; break;
-        case 3: elements = [t[0], t[1], t[2]]; break;
-        case 4: elements = [t[0], t[1], t[2], t[3]]; break;
-        case 5: elements = [t[0], t[1], t[2], t[3], t[4]]; break;
-        case 6: elements = [t[0], t[1], t[2], t[3], t[4], t[5]]; break;
-        default: elements = t.slice(0, ei);
-      }
-      for (let x = 0; x < ei; x++) t[x] = EMPTY;
-      if (segHash >= 0) {
-        // second sighting of these bytes: share (frozen) from now on
-        for (const el of elements) Object.freeze(el);
-        this.segVals[segHash] = Object.freeze(elements) as string[][];
-      }
-    } else if (k < mcount) {
-      elements = [];
-      k++;
-      let comps: string[] = [];
-      let reps: string[][] | null = null;
-      for (; k < mcount; k++) {
-        const p = mp[k];
-        comps.push(slow ? this.decode(str, 0, start, p) : str.substring(start, p));
-        start = p + 1;
-        const t = mt[k];
-        if (t === M_ELEM) {
-          if (reps) {
-            reps.push(comps);
-            (repetitions ??= {})[elements.length] = reps;
-            elements.push(reps[0]);
-            reps = null;
-          } else elements.push(comps);
-          comps = [];
-        } else if (t === M_REP) {
-          (reps ??= []).push(comps);
-          comps = [];
-        }
-      }
-      comps.push(slow ? this.decode(str, 0, start, e) : str.substring(start, e));
-      if (reps) {
-        reps.push(comps);
-        (repetitions ??= {})[elements.length] = reps;
-        elements.push(reps[0]);
-      } else elements.push(comps);
-    } else elements = [];
     // tag checks
-    if (tag.length !== 3 || !isTagByte(tag.charCodeAt(0)) || !isTagByte(tag.charCodeAt(1)) || !isTagByte(tag.charCodeAt(2))) {
+    if (!isTag(tag)) {
       const trimmed = tag.trim();
-      if (trimmed.length === 3 && isTagByte(trimmed.charCodeAt(0)) && isTagByte(trimmed.charCodeAt(1)) && isTagByte(trimmed.charCodeAt(2))) {
+      if (isTag(trimmed)) {
         this.finding('21', 'warning', `space around segment tag ${JSON.stringify(tag)}`, { segment: this.position + 1, tag: trimmed, offset });
         tag = trimmed;
       } else {
@@ -691,7 +453,7 @@ export class Tokenizer {
     if (mcount > 0 && mp[mcount - 1] === e - 1) {
       this.finding('45', 'warning', `trailing separator at the end of ${tag}`, { segment: position, tag, offset });
     }
-    if (this.hasBad) this.reportBad(s, e, str, tag, position);
+    if (this.hasBad) this.reportBad(s, e, tag, position);
     const seg: Segment = { tag, elements, position, offset };
     if (repetitions) seg.repetitions = repetitions;
     if (isHeader && !this.opts.charset) {
@@ -711,156 +473,27 @@ export class Tokenizer {
     }
   }
 
-  /**
-   * The string of bytes [a, z) (no release characters, ISO 8859-1 view). Values of up to 3 bytes come
-   * from a direct-mapped cache (codes like FL, 2, JED, SAU repeat on every traveller); longer ones are cut
-   * from the segment's string, or decoded directly for short segments.
-   */
-  private cut(str: string, s: number, a: number, z: number): string {
-    const len = z - a;
-    const b = this.buf;
-    if (len <= 3) {
-      if (len === 0) return '';
-      const key = len === 1 ? b[a] | 0x1000000 : len === 2 ? b[a] | (b[a + 1] << 8) | 0x2000000 : b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | 0x3000000;
-      const h = (Math.imul(key, 0x9e3779b1) >>> 20) & 4095;
-      this.lastH = h;
-      if (this.ckeys[h] === key) return this.cvals[h];
-      const v = len === 1 ? String.fromCharCode(b[a]) : len === 2 ? String.fromCharCode(b[a], b[a + 1]) : String.fromCharCode(b[a], b[a + 1], b[a + 2]);
-      this.ckeys[h] = key;
-      this.cvals[h] = v;
-      return v;
-    }
-    return str.substring(a - s, z - s);
-  }
+  private readonly values = new ValueCutter();
 
-  /** ISO 8859-1 view of buf[0, len), decoded once per push (strings are cut from it). */
-  private bufString(): string {
-    if (this.strLen !== this.len || this.strBuf !== this.buf) {
-      this.str = latin1Slice(this.buf, 0, this.len);
-      this.strLen = this.len;
-      this.strBuf = this.buf;
-    }
-    return this.str;
-  }
-
-  private str = '';
-  private strLen = -1;
-  private strBuf: Buffer | null = null;
-
-  /** A shared, frozen one-component element for values of up to 3 bytes. */
-  private one(str: string, a: number, z: number): string[] {
-    if (a === z) return EMPTY_ONE;
-    const v = this.cut(str, 0, a, z);
-    const h = this.lastH;
-    let arr = this.carr[h];
-    if (arr === undefined || arr[0] !== v) {
-      arr = Object.freeze([v]) as string[];
-      this.carr[h] = arr;
-    }
-    return arr;
-  }
-
-  private lastH = 0;
-  private readonly carr: (string[] | undefined)[] = new Array<string[] | undefined>(4096).fill(undefined);
-  private readonly segSlab = new Uint8Array(SEG_CACHE_SIZE * SEG_CACHE_MAX);
-  private readonly segLen = new Int32Array(SEG_CACHE_SIZE);
-  private readonly segVals: string[][][] = new Array<string[][]>(SEG_CACHE_SIZE).fill(NOT_SEEN);
-  private readonly ckeys = new Int32Array(4096);
-  private tmp: string[][] = [];
-  private readonly cvals: string[] = new Array<string>(4096).fill('');
-
-  /** Slow path: component bytes [a, z) with release characters removed, decoded per charset. */
-  private decode(str: string, s: number, a: number, z: number): string {
-    const b = this.buf;
-    const rel = this.seps.release;
-    let hasRel = false;
-    let high = false;
-    for (let i = a; i < z; i++) {
-      const x = b[i];
-      if (x === rel) {
-        hasRel = true;
-        i++;
-      }
-      if (b[i] >= 0x80) high = true;
-    }
-    const enc = this.charset.encoding;
-    if (!high || enc === 'latin1' || enc === 'ascii') {
-      const sub = str.substring(a - s, z - s);
-      if (!hasRel) return sub;
-      let out = '';
-      let from = 0;
-      const rc = String.fromCharCode(rel);
-      for (;;) {
-        const r = sub.indexOf(rc, from);
-        if (r < 0 || r + 1 >= sub.length) {
-          out += sub.slice(from, r < 0 ? undefined : r);
-          return out;
-        }
-        out += sub.slice(from, r) + sub[r + 1];
-        from = r + 2;
-      }
-    }
-    let bytes: Uint8Array;
-    if (hasRel) {
-      const tmp = new Uint8Array(z - a);
-      let n = 0;
-      for (let i = a; i < z; i++) {
-        if (b[i] === rel) {
-          i++;
-          if (i >= z) break;
-        }
-        tmp[n++] = b[i];
-      }
-      bytes = tmp.subarray(0, n);
-    } else bytes = b.subarray(a, z);
-    if (enc === 'utf8' && !isUtf8(bytes)) {
-      this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.position + 1, offset: this.base + a });
-    }
-    return decodeBytes(bytes, enc);
-  }
-
-  private reportBad(s: number, e: number, _str: string, tag: string, position: number): void {
-    const b = this.buf;
-    const cls = this.cls;
-    const rel = this.seps.release;
-    let element = 0;
-    let component = 1;
-    let bad = -1;
-    for (let i = s; i < e; i++) {
-      const x = b[i];
-      if (x === rel) {
-        i++;
-        if (i < e && cls[b[i]] === C_BAD) { bad = i; break; }
-        continue;
-      }
-      const c = cls[x];
-      if (c === C_ELEM) { element++; component = 1; }
-      else if (c === C_COMP) component++;
-      else if (c === C_BAD) { bad = i; break; }
-    }
-    if (bad < 0) return;
-    const byte = b[bad];
-    const what = byte < 0x20 || byte === 0x7f ? `control character 0x${byte.toString(16).padStart(2, '0')}` : byte >= 0x80 ? `byte 0x${byte.toString(16)}` : `character ${JSON.stringify(String.fromCharCode(byte))}`;
-    const rep = this.charset.restriction ? ` outside ${this.charset.id} ${this.charset.restriction}` : '';
-    this.finding('21', this.opts.strict ? 'error' : 'warning', `${what}${rep} in ${tag}`, {
-      segment: position,
-      tag,
-      element: element || undefined,
-      component: element ? component : undefined,
-      offset: this.base + bad,
+  /** Careful path: component bytes [a, z) with release characters removed, decoded per charset. */
+  private decode(a: number, z: number): string {
+    return decodeValue(this.buf, this.view(), a, z, this.seps.release, this.charset, (at) => {
+      this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.position + 1, offset: this.base + at });
     });
   }
-}
 
-let isUtf8Impl: ((b: Uint8Array) => boolean) | undefined;
-function isUtf8(b: Uint8Array): boolean {
-  if (!isUtf8Impl) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('node:buffer') as { isUtf8?: (b: Uint8Array) => boolean };
-    const fatal = new TextDecoder('utf-8', { fatal: true });
-    isUtf8Impl = mod.isUtf8 ?? ((x: Uint8Array) => { try { fatal.decode(x); return true; } catch { return false; } });
+  private reportBad(s: number, e: number, tag: string, position: number): void {
+    const bad = findBadByte(this.buf, this.cls, this.seps.release, s, e);
+    if (!bad) return;
+    const rep = this.charset.restriction ? ` outside ${this.charset.id} ${this.charset.restriction}` : '';
+    this.finding('21', this.opts.strict ? 'error' : 'warning', `${describeByte(this.buf[bad.at])}${rep} in ${tag}`, {
+      segment: position,
+      tag,
+      element: bad.element || undefined,
+      component: bad.element ? bad.component : undefined,
+      offset: this.base + bad.at,
+    });
   }
-  return isUtf8Impl(b);
 }
 
 /** Tokenizes a whole buffer (convenience for tests and small inputs). */

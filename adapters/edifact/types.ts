@@ -110,3 +110,23 @@ export interface PartyId {
 
 /** Our own interchange identity. */
 export const OUR_ID: Readonly<PartyId> = Object.freeze({ id: 'MAQAM', qualifier: 'ZZZ' });
+
+export interface TokenizerOptions {
+  /** Separators when an interchange has no UNA (default `:+.? '`). */
+  separators?: Separators;
+  /** Treat the UNA repetition character (often `*` in IATA and syntax 4 traffic) as ordinary data. */
+  ignoreRepetition?: boolean;
+  /** Largest segment kept in memory; longer ones are skipped with a finding (default 1 MiB). */
+  maxSegmentBytes?: number;
+  /** Force a syntax identifier (e.g. 'UNOC') instead of reading it from UNB/UIB. */
+  charset?: string;
+  /** Strict partners: characters outside the repertoire are errors instead of warnings. */
+  strict?: boolean;
+}
+
+export interface TokenizerSink {
+  segment(seg: Segment): void;
+  finding(f: Finding): void;
+  /** A UNA service string advice was read; a new interchange starts with these separators. */
+  una?(seps: Separators, offset: number): void;
+}
