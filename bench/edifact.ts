@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -221,6 +222,7 @@ export async function run(args: string[]): Promise<void> {
   const runs = arg(args, 'runs', 3);
   const rounds = arg(args, 'rounds', 3);
   const gb = arg(args, 'gb', 1);
+  const load0 = os.loadavg()[0];
   const bytes = paxlstInterchange(mb * 1024 * 1024);
   // sanity: both read the same segments
   const peerSegs = peerParse(bytes).length;
@@ -241,6 +243,8 @@ export async function run(args: string[]): Promise<void> {
   if (shas.size !== 1) throw new Error('the two sides did not parse the same bytes');
   const oursMbps = median(ours);
   const peerMbps = median(peer);
+  // the ratio moves with the machine's load (both sides are dominated by allocation and GC): print it
+  console.log(`load average (1 min) ${load0.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after the parse runs on ${os.cpus().length} cores`);
   console.log(`ours ${oursMbps.toFixed(1)} MB/s, npm edifact ${peerMbps.toFixed(1)} MB/s (medians over ${rounds} processes per side × ${runs} timed parses after a warm-up; every segment, element and component built as strings on both sides)`);
   let rss = 0;
   if (gb > 0) {
