@@ -11,6 +11,7 @@
  * hash): a warm-up parse, then `runs` timed parses, each after a full garbage collection.
  * Last line: edifact ratio=<ours/peer> ours=<MB/s> peer=<MB/s> rss1g=<MB>
  */
+import { rng as prng } from '../test/support/rng';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -29,17 +30,6 @@ const SURNAMES = ['ALHARBI', 'ALQAHTANI', 'KHAN', 'RAHMAN', "O?'CONNOR", 'YILMAZ
 const GIVEN = ['AHMED', 'FATIMA', 'MUHAMMAD', 'AISHA', 'IBRAHIM', 'MARYAM', 'YUSUF', 'KHADIJA'];
 const NAT = ['SAU', 'PAK', 'IDN', 'TUR', 'NGA', 'EGY', 'IND', 'MYS', 'GBR'];
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One PAXLST message (D:05B, IATA) with `travellers` travellers, as text. */
 export function paxlstMessage(ref: number, travellers: number, rnd: () => number): string {

@@ -3,22 +3,13 @@
  * segments, bad counts, UNA damage, dropped/duplicated segments, chunked delivery) through the inbound
  * pipeline: never a crash or a hang, every interchange ends with findings or a CONTRL, memory bounded.
  */
+import { rng as prng } from './support/rng';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EdifactParser, buildContrl, loadPartnerProfiles, parseInterchanges, processInbound, serializeInterchange } from '../adapters/edifact';
 import { projectRoot } from '../core/paths';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpus(): Buffer[] {
   const dir = path.join(projectRoot(), 'fixtures', 'edifact', 'syntax');

@@ -4,6 +4,7 @@
  * code tables, the source-of-truth view of a channel in its own codes, the bus under test (RabbitMQ when
  * AMQP_URL is set, else in-process), and closing our broker connections from the broker side.
  */
+import { rng } from './rng';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ import { AVAILABILITY_STATE, RATE_STATE } from '../../adapters/postgres/sql';
 const run = promisify(execFile);
 
 // The same snapshot SQL core writes into the outbox (one definition).
-export { AVAILABILITY_STATE };
+export { AVAILABILITY_STATE, rng };
 const OUTBOX_AVAIL = `INSERT INTO ari_outbox (kind, provider_id, product_id, day, seq, state)
   SELECT 'availability', p.provider_id, u.product_id, u.day, u.version, ${AVAILABILITY_STATE} FROM u JOIN products p ON p.id = u.product_id`;
 const OUTBOX_RATE = `INSERT INTO ari_outbox (kind, provider_id, product_id, rate_plan_id, day, seq, state)
@@ -70,17 +71,6 @@ export async function seedCatalogue(db: Db, opts: { providers: number; productsP
   return cat;
 }
 
-/** A small deterministic random source (mulberry32), so a failing run can be repeated. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random ARI change or booking, in its own transaction; returns the outbox rows it wrote. */
 export async function randomChange(db: Db, cat: Catalogue, r: () => number): Promise<number> {
