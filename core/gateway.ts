@@ -76,13 +76,13 @@ class Gateway implements GatewayApi {
   }
 
   /** Runs `fn` in a transaction, made idempotent when the caller gave a key. */
-  private async idempotent<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>): Promise<T> {
-    return this.searchCache.writing(() => this.idempotentTx(ctx, op, body, fn));
+  private async idempotent<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>, oneStatement = false): Promise<T> {
+    return this.searchCache.writing(() => this.idempotentTx(ctx, op, body, fn, oneStatement));
   }
 
-  private async idempotentTx<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>): Promise<T> {
+  private async idempotentTx<T>(ctx: Ctx, op: string, body: unknown, fn: (t: StoreTx) => Promise<T>, oneStatement: boolean): Promise<T> {
     const key = ctx.idempotencyKey;
-    if (!key) return this.store.tx(fn);
+    if (!key) return oneStatement ? this.store.once(fn) : this.store.tx(fn);
     if (key.length > 200) throw gwError('GW_BAD_INPUT', 'the idempotency key is longer than 200 characters');
     const hash = requestHash(op, body);
     const partner = ctx.actor.partnerId;
@@ -356,7 +356,9 @@ class Gateway implements GatewayApi {
   // ---- bookings ----
   async book(ctx: Ctx, raw: BookingRequest): Promise<Booking> {
     const req = checkBookingRequest(raw);
-    return this.bookings.book(ctx, req, (fn) => this.idempotent(ctx, 'book', req, fn));
+    // A new booking is one statement (stock, outbox, booking, items, booking change): without an
+    // idempotency key it needs no explicit transaction.
+    return this.bookings.book(ctx, req, (fn) => this.idempotent(ctx, 'book', req, fn, true));
   }
 
   async confirm(ctx: Ctx, locator: string): Promise<Booking> {

@@ -113,6 +113,11 @@ export interface Store extends StoreReads {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction; retries on deadlock/serialization failure. */
   tx<T>(fn: (t: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` without a transaction, each statement committing on its own: only for work that is one
+   * statement (a new booking without idempotency key), saving the BEGIN and COMMIT round trips.
+   */
+  once<T>(fn: (t: StoreTx) => Promise<T>): Promise<T>;
   health(): Promise<{ ok: boolean; detail: string }>;
   close(): Promise<void>;
 }

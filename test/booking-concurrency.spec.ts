@@ -19,6 +19,8 @@ forEachBackend('inventory under concurrency', (backend) => {
       const day = addDays(w.from, round % 2);
       await w.gateway.updateInventory(ops, { productId: PRODUCT, from: day, to: day, available: 10 });
       const before = (await w.store.getInventory(PRODUCT, day, day))[0];
+      const count = async (table: string) => (await w.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+      const [bookingsBefore, itemsBefore, changesBefore] = [await count('bookings'), await count('booking_items'), await count('booking_changes')];
       const results = await Promise.allSettled(Array.from({ length: 64 }, async (_, i) => {
         const ctx = { actor: agents[i % 2] };
         const hold = i % 2 === 0;
@@ -34,6 +36,12 @@ forEachBackend('inventory under concurrency', (backend) => {
       assert.equal(after.available, 0);
       assert.equal(after.held, before.held);
       assert.equal(after.sold, before.sold + 10);
+      // A refused booking leaves nothing behind: no booking, item or booking-change row of it.
+      assert.equal(await count('bookings'), bookingsBefore + 10);
+      assert.equal(await count('booking_items'), itemsBefore + 10);
+      // A direct book records one change; a hold records its hold and its confirm.
+      const changes = results.reduce((n, r, i) => n + (r.status === 'fulfilled' ? (i % 2 === 0 ? 2 : 1) : 0), 0);
+      assert.equal(await count('booking_changes'), changesBefore + changes);
     }
   });
 });

@@ -29,7 +29,7 @@ export const RATE_STATE = `jsonb_build_object('currency', u.currency,
  * with the atomic conditional update: a row changes only if it stays within its allotment, and a positive
  * net take is refused on a stop-sold day. Rows whose availability changed get an outbox row. Optionally
  * inserts a booking, its items and its booking_changes row in the same statement ($5 booking json, $6 items
- * json, $7 action, $8 providers; all may be null):
+ * json, $7 action, $8 providers; all may be null); $9 is how many product-days must change:
  * the caller compares the changed rows with what it asked for and rolls back when short.
  */
 export const APPLY_STOCK = `
@@ -72,7 +72,9 @@ WITH d AS (
   SELECT b.locator, $7, x.status, $8::text[], x.at
     FROM b, jsonb_to_record($5::jsonb) AS x(status text, at timestamptz)
 )
-SELECT count(*)::int AS changed FROM u`;
+-- Fewer product-days changed than asked ($9) fails the whole statement (division by zero, SQLSTATE 22012),
+-- undoing every CTE above: a booking is then atomic even as one autocommit statement.
+SELECT CASE WHEN count(*) = $9::int THEN count(*)::int ELSE (count(*) / 0)::int END AS changed FROM u`;
 
 export const RECORD_BOOKING_CHANGE = `
 INSERT INTO booking_changes (locator, action, status, providers, created_at) VALUES ($1, $2, $3, $4::text[], $5)`;

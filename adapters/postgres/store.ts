@@ -9,7 +9,7 @@ import type {
 import { WEEKDAYS } from '../../core/model';
 import type { CredentialRow, IdempotencyClaim, RateRow, NewBooking, SearchCandidate, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
 import { fromMinor } from '../../core/money';
-import { isRetryable, type Db, type Sql } from './db';
+import { isRetryable, sqlState, type Db, type Sql } from './db';
 import * as q from './sql';
 
 type Row = Record<string, any>;
@@ -93,12 +93,18 @@ class PgStoreTx implements StoreTx {
       total_minor: booking.totalMinor, contact: booking.contact ?? null, external_ref: booking.externalRef,
       channel: booking.channel, travellers: booking.travellers, history: [{ at: at.toISOString(), ...event }], at: at.toISOString(),
     }) : null;
-    const r = await this.sql.query<{ changed: number }>(q.APPLY_STOCK, [
-      deltas.map((d) => d.productId), deltas.map((d) => d.day), deltas.map((d) => d.held), deltas.map((d) => d.sold),
-      bookingJson, booking ? itemsJson(booking.items) : null, event?.action ?? null,
-      booking ? [...new Set(booking.items.map((it) => it.providerId))] : null,
-    ]);
-    return r.rows[0].changed;
+    try {
+      const r = await this.sql.query<{ changed: number }>(q.APPLY_STOCK, [
+        deltas.map((d) => d.productId), deltas.map((d) => d.day), deltas.map((d) => d.held), deltas.map((d) => d.sold),
+        bookingJson, booking ? itemsJson(booking.items) : null, event?.action ?? null,
+        booking ? [...new Set(booking.items.map((it) => it.providerId))] : null, deltas.length,
+      ]);
+      return r.rows[0].changed;
+    } catch (e) {
+      // The statement refused itself because some day was short: nothing of it was applied.
+      if (sqlState(e) === '22012') return 0;
+      throw e;
+    }
   }
 
   async recordBookingChange(locator: string, event: Omit<BookingEvent, 'at'>, providers: string[], at: Date): Promise<void> {
@@ -188,6 +194,9 @@ export function createStore(db: Db): Store {
           if (attempt >= 5 || !isRetryable(e)) throw e;
         }
       }
+    },
+    once<T>(fn: (t: StoreTx) => Promise<T>): Promise<T> {
+      return fn(new PgStoreTx(db));
     },
     async health() {
       try {
