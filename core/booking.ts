@@ -193,7 +193,6 @@ export class Bookings {
   }
 
   private async release(t: StoreTx, b: Booking, field: 'held' | 'sold', now: Date): Promise<void> {
-    void now;
     const deltas = Bookings.effective(Bookings.deltas(b.items, field, -1));
     const changed = await t.reserve(deltas, null, null, now);
     if (changed < deltas.length) throw gwError('GW_INTERNAL', `stock of ${b.locator} could not be released (${changed}/${deltas.length} days)`);

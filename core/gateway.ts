@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
-import { Bookings, canRead, type BookingConfig } from './booking';
+import { Bookings, canRead, unitPrice, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
 import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
 import { isProviderKind, PARTNER_KINDS, SERVICE_KINDS } from './model';
@@ -335,12 +335,8 @@ class Gateway implements GatewayApi {
         const daily: { day: string; amount: string }[] = [];
         let total = 0;
         for (const d of stay) {
-          const amounts = d.amounts as Record<string, number>;
-          let p: number | null = amounts[String(q.guests)] ?? null;
-          if (p === null && d.extraAdult != null) {
-            const lower = Object.keys(amounts).map(Number).filter((k) => k < q.guests);
-            if (lower.length) p = Number(amounts[String(Math.max(...lower))]) + (q.guests - Math.max(...lower)) * Number(d.extraAdult);
-          }
+          // The same pricing as a booking's, so the offered price is the price booked.
+          const p = unitPrice(d, q.guests);
           if (p === null || d.currency !== ratePlan.currency) break;
           daily.push({ day: d.day, amount: fromMinor(Number(p)) });
           total += Number(p);

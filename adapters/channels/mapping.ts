@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AriChange } from '../../core/model';
-import type { OtaMapping } from '../ota';
+import { compileMapping, type OtaMapping } from '../ota';
 import { projectRoot } from '../../core/paths';
 
 /** A table with the reverse indexes the channel side needs. */
@@ -22,25 +22,16 @@ export function mappingsDir(): string {
   return path.join(projectRoot(), 'mappings', 'channels');
 }
 
-/** Checks a table's shape and indexes it; throws naming the bad key. */
+/** Checks a table's shape and indexes it (the OTA adapter's own indexing); throws naming the file and key. */
 export function indexMapping(m: OtaMapping, where: string): ChannelMapping {
-  const fail = (key: string, why: string) => new Error(`mapping ${where}: ${key} ${why}`);
-  if (!m || typeof m !== 'object' || typeof m.partner !== 'string') throw fail('partner', 'must be a string');
-  if (!m.hotels || typeof m.hotels !== 'object') throw fail('hotels', 'must be an object');
-  const byProduct = new Map<string, { hotelCode: string; invTypeCode: string }>();
-  const byRatePlan = new Map<string, { hotelCode: string; invTypeCode: string; ratePlanCode: string }>();
-  for (const [hotelCode, h] of Object.entries(m.hotels)) {
-    if (typeof h?.providerId !== 'string') throw fail(`hotels.${hotelCode}.providerId`, 'must be a string');
-    for (const [invTypeCode, r] of Object.entries(h.rooms ?? {})) {
-      if (typeof r?.productId !== 'string') throw fail(`hotels.${hotelCode}.rooms.${invTypeCode}.productId`, 'must be a string');
-      byProduct.set(r.productId, { hotelCode, invTypeCode });
-      for (const [ratePlanCode, id] of Object.entries(r.ratePlans ?? {})) {
-        if (typeof id !== 'string') throw fail(`hotels.${hotelCode}.rooms.${invTypeCode}.ratePlans.${ratePlanCode}`, 'must be a string');
-        byRatePlan.set(id, { hotelCode, invTypeCode, ratePlanCode });
-      }
-    }
+  if (!m || typeof m !== 'object') throw new Error(`mapping ${where}: must be a JSON object`);
+  try {
+    const c = compileMapping(m);
+    return { source: m, byProduct: c.byProduct, byRatePlan: c.byRatePlan };
+  } catch (e) {
+    // compileMapping names the partner; an operator fixing a file needs the file.
+    throw new Error(`mapping ${where}: ${(e as Error).message.replace(/^OTA mapping for [^:]*: /, '')}`);
   }
-  return { source: m, byProduct, byRatePlan };
 }
 
 /** A mapping file that re-reads itself when its modification time changes. */

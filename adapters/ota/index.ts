@@ -3,7 +3,7 @@
  */
 export { renderAriNotifs, type RenderAriOptions } from './ari-render';
 export type { OtaMapping } from './mapping';
-export { loadMappingFile } from './mapping';
+export { loadMappingFile, compileMapping, type CompiledMapping } from './mapping';
 export { translateOta, type Finding } from './translate';
 export { otaRoutes, routes } from './routes';
 export { attachSoap, SOAP_PATH } from './soap';

@@ -3,8 +3,6 @@
  * gateway over it, and the demo partners and products of fixtures/demo/world.json seeded for `days` days
  * from `from`. `actor(id)` gives the Actor of a demo partner.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Backend } from './db';
 import type { Db } from '../../adapters/postgres/db';
 import { createStore } from '../../adapters/postgres/store';
@@ -12,12 +10,11 @@ import { createGateway } from '../../core/gateway';
 import { seedWorld, type World } from '../../core/seed';
 import type { Actor } from '../../core/model';
 import type { Clock, Store } from '../../core/ports';
-import { projectRoot } from '../../core/paths';
+import { loadDemoWorld } from '../../adapters/cli/app';
 import { today } from '../../core/dates';
 
-export function demoWorld(): World {
-  return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'fixtures', 'demo', 'world.json'), 'utf8')) as World;
-}
+/** The demo world the gateway seeds (fixtures/demo/world.json). */
+export const demoWorld = loadDemoWorld;
 
 export interface TestWorld {
   db: Db;
