@@ -148,8 +148,10 @@ export function createHttpServer(opts: ServerOptions): http.Server {
       const headers = { 'x-correlation-id': correlationId, ...(r.headers ?? {}) };
       res.writeHead(r.status, headers);
       res.end(r.body ?? '');
+      const level = r.status >= 500 ? 'error' : 'debug';
+      if (!log.isLevelEnabled(level)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.log(r.status >= 500 ? 'error' : 'debug', 'http', { correlationId, method: req.method, path: req.url?.split('?')[0], status: r.status, ms: Math.round(ms * 10) / 10 });
+      log.log(level, 'http', { correlationId, method: req.method, path: req.url?.split('?')[0], status: r.status, ms: Math.round(ms * 10) / 10 });
     };
     handle(req, correlationId).then((r) => {
       // A refused oversized body is not read to its end: close the connection rather than drain it.
