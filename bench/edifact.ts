@@ -3,7 +3,8 @@
  * both sides materialise every segment as { tag, elements: string[][] } with every component a string
  * (ours through parseInterchanges with structure validation off — the envelope model is built too —,
  * the peer through its Parser callbacks collecting arrays as its README shows).
- * Then a 1 GB PAXLST interchange generated on the fly (never stored) is streamed through the
+ * Then, to show where the time goes, each side building everything without keeping it, and a bare separator
+ * scan. Then a 1 GB PAXLST interchange generated on the fly (never stored) is streamed through the
  * `maqam edifact parse` path (JSON written to a counting sink) in a child process, whose peak RSS is printed.
  *
  *   npm run bench -- edifact [--mb 10] [--rounds 3] [--runs 3] [--gb 1]      (--gb 0 skips the streaming run)
@@ -101,7 +102,7 @@ const PeerParser = require('edifact/parser.js') as new () => {
   onclosesegment(): void;
 };
 
-function peerParse(bytes: Buffer): PeerSegment[] {
+function peerParse(bytes: Buffer, keep = true): PeerSegment[] {
   const p = new PeerParser();
   p.encoding('UNOC');
   const result: PeerSegment[] = [];
@@ -110,7 +111,7 @@ function peerParse(bytes: Buffer): PeerSegment[] {
   // direct callbacks (the fast path its README recommends over events)
   p.onopensegment = (name: string) => {
     elements = [];
-    result.push({ name, elements });
+    if (keep) result.push({ name, elements });
   };
   p.onelement = () => {
     components = [];
@@ -125,8 +126,8 @@ function peerParse(bytes: Buffer): PeerSegment[] {
   return result;
 }
 
-function oursParse(bytes: Buffer): number {
-  const r = parseInterchanges(bytes, { validate: false });
+function oursParse(bytes: Buffer, keep = true): number {
+  const r = parseInterchanges(bytes, { validate: false, keepSegments: keep });
   let n = 0;
   for (const ich of r.interchanges) for (const m of ich.messages) n += m.segments.length;
   return n + r.interchanges.length * 2;
@@ -179,10 +180,32 @@ async function streamGb(gb: number): Promise<{ mbps: number; rssMb: number; byte
   return { mbps: r.bytes / 1024 / 1024 / secs, rssMb, bytes: r.bytes, out };
 }
 
+/** A bare separator scan: counts the four service characters, allocates nothing (the floor of any parser). */
+function scan(bytes: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x27 || c === 0x2b || c === 0x3a || c === 0x3f) n++;
+  }
+  return n;
+}
+
+/**
+ * What each measured side runs. `-drop` sides build every segment, element and component as above but keep
+ * none of them (garbage at once): the difference to the keeping side is what holding the output costs.
+ */
+const SIDES: Record<string, (bytes: Buffer) => () => unknown> = {
+  ours: (b) => () => oursParse(b),
+  peer: (b) => () => peerParse(b),
+  'ours-drop': (b) => () => oursParse(b, false),
+  'peer-drop': (b) => () => peerParse(b, false),
+  scan: (b) => () => scan(b),
+};
+
 /** One side measured in its own process: a warm-up, then `runs` timed parses; prints JSON. */
 function side(which: string, mb: number, runs: number): void {
   const bytes = paxlstInterchange(mb * 1024 * 1024);
-  const fn = which === 'peer' ? () => peerParse(bytes) : () => oursParse(bytes);
+  const fn = SIDES[which](bytes);
   fn(); // warm-up (JIT)
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(time(fn));
@@ -233,9 +256,17 @@ export async function run(args: string[]): Promise<void> {
   if (shas.size !== 1) throw new Error('the two sides did not parse the same bytes');
   const oursMbps = median(ours);
   const peerMbps = median(peer);
+  // where the time goes, each side once more: building without keeping, and the bare scan
+  const diag: Record<string, number> = {};
+  for (const which of ['ours-drop', 'peer-drop', 'scan']) {
+    diag[which] = (JSON.parse(await child(['--side', which, String(mb), String(runs)])) as { mbps: number }).mbps;
+  }
   // the ratio moves with the machine's load (both sides are dominated by allocation and GC): print it
   console.log(`load average (1 min) ${load0.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after the parse runs on ${os.cpus().length} cores`);
   console.log(`ours ${oursMbps.toFixed(1)} MB/s, npm edifact ${peerMbps.toFixed(1)} MB/s (medians over ${rounds} processes per side × ${runs} timed parses after a warm-up; every segment, element and component built as strings on both sides)`);
+  const ms = (mbps: number) => ((bytes.length / 1024 / 1024 / mbps) * 1000).toFixed(0);
+  console.log(`per ${(bytes.length / 1024 / 1024).toFixed(1)} MB: ours ${ms(oursMbps)} ms of which keeping the output ${(Number(ms(oursMbps)) - Number(ms(diag['ours-drop']))).toFixed(0)} ms; peer ${ms(peerMbps)} ms of which keeping ${(Number(ms(peerMbps)) - Number(ms(diag['peer-drop']))).toFixed(0)} ms; bare separator scan ${ms(diag.scan)} ms`);
+  console.log(`building without keeping: ours ${diag['ours-drop'].toFixed(1)} MB/s, peer ${diag['peer-drop'].toFixed(1)} MB/s; bare separator scan ${diag.scan.toFixed(0)} MB/s`);
   let rss = 0;
   if (gb > 0) {
     const r = JSON.parse(await child(['--child-gb', String(gb)])) as { mbps: number; rssMb: number; bytes: number; out: number };
