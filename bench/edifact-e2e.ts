@@ -28,9 +28,10 @@ function manifest(n: number, offset: number): Manifest {
       documents: [{ type: 'P', number: `X${String(k).padStart(8, '0')}`, issuingCountry: nat, expiry: `${2026 + (k % 9)}-06-30` }],
     });
   }
+  const flight = { carrier: 'SV', flightNumber: '817', origin: 'CGK', destination: 'JED', departureDate: '2025-03-10', departureTime: '08:35', arrivalDate: '2025-03-10', arrivalTime: '14:20' };
   return {
     kind: 'passengers', reference: `SV817-${offset}`, reportingParty: { name: 'SAUDIA API DESK', phone: '966 12 686 0000' },
-    flight: { carrier: 'SV', flightNumber: '817', origin: 'CGK', destination: 'JED', departureDate: '2025-03-10', departureTime: '08:35', arrivalDate: '2025-03-10', arrivalTime: '14:20' },
+    flight, legs: [flight],
     travellers,
   };
 }

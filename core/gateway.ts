@@ -8,7 +8,7 @@ import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
 import { Bookings, canRead, unitPrice, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
 import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
-import { isProviderKind, PARTNER_KINDS, SERVICE_KINDS } from './model';
+import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './model';
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
@@ -424,19 +424,36 @@ class Gateway implements GatewayApi {
     return b;
   }
 
+  /** A manifest without `legs` (sent before manifests had them) is stored with `legs: [flight]`. */
   async recordManifest(ctx: Ctx, m: Manifest): Promise<void> {
     this.assertReporter(ctx, 'manifest');
     const c = new Checker();
-    const f = c.object((m as { flight?: unknown } | null)?.flight, '/flight');
-    if (f) {
-      c.str(f, 'carrier', '/flight', { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
-      c.str(f, 'flightNumber', '/flight', { required: true, max: 8 });
-      c.date(f, 'departureDate', '/flight');
-      c.str(f, 'origin', '/flight', { required: true, pattern: /^[A-Z]{3}$/ });
+    const checkFlight = (v: unknown, path: string): Record<string, unknown> | undefined => {
+      const f = c.object(v, path);
+      if (!f) return undefined;
+      c.str(f, 'carrier', path, { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
+      c.str(f, 'flightNumber', path, { required: true, max: 8 });
+      c.date(f, 'departureDate', path);
+      c.str(f, 'origin', path, { required: true, pattern: /^[A-Z]{3}$/ });
+      return f;
+    };
+    const raw = m as { flight?: unknown; legs?: unknown } | null;
+    const flight = checkFlight(raw?.flight, '/flight');
+    if (raw?.legs !== undefined && raw.legs !== null) {
+      if (!Array.isArray(raw.legs) || raw.legs.length === 0) c.add('/legs', 'legs must be a non-empty list of flight legs');
+      else {
+        const valid = c.v.length;
+        const first = raw.legs.map((leg, i) => checkFlight(leg, `/legs/${i}`))[0];
+        // The manifest is stored under its flight, which is its first leg: they must not disagree.
+        const key = ['carrier', 'flightNumber', 'departureDate', 'origin'] as const;
+        if (c.v.length === valid && flight && first && key.some((k) => flight[k] !== first[k])) {
+          c.add('/legs/0', 'the first leg must be the manifest\'s flight (same carrier, flight number, departure date and origin)');
+        }
+      }
     }
     if (m?.kind !== 'passengers' && m?.kind !== 'crew') c.add('/kind', 'kind must be passengers or crew');
     c.done('The manifest is invalid');
-    await this.store.upsertManifest(m, ctx.actor.partnerId);
+    await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
   }
 }
 

@@ -340,11 +340,27 @@ export interface AirBooking {
   segments: FlightSegment[];
 }
 
-/** A passenger manifest (PAXLST) for one flight. */
+/** A passenger or crew manifest (PAXLST) for one flight and the legs its travellers fly. */
 export interface Manifest {
   kind: 'passengers' | 'crew';
   reference?: string | null;
   reportingParty?: { name?: string | null; phone?: string | null } | null;
+  /**
+   * The flight the manifest is filed under: the first leg (`legs[0]`), never a journey made up from
+   * several legs (two legs may be different flights). The manifest is stored per carrier, flight number,
+   * departure date and origin of this flight. Where the travellers end up is the last leg's destination.
+   */
   flight: FlightSegment;
+  /**
+   * Every leg in itinerary order, each with its origin and destination and the dates and times known for
+   * them; a flight with a stop (CGK → KUL → JED) is two legs. Manifests stored or sent before legs
+   * existed have none: read them with `manifestLegs`, which gives `[flight]`.
+   */
+  legs: FlightSegment[];
   travellers: (Traveller & { recordLocator?: string | null; embarkation?: string | null; debarkation?: string | null })[];
+}
+
+/** A manifest's legs; `[flight]` for one stored or received before manifests had legs. */
+export function manifestLegs(m: Pick<Manifest, 'flight'> & { legs?: FlightSegment[] | null }): FlightSegment[] {
+  return Array.isArray(m.legs) && m.legs.length > 0 ? m.legs : [m.flight];
 }

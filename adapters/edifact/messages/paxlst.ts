@@ -8,12 +8,25 @@
  * `DTM+329` birth, `LOC+178|179|174`, `NAT+2`, `RFF+AVF` record locator · SG5 `DOC+P:110:111+<number>`,
  * `DTM+36` expiry, `DTM+182` issue, `LOC+91` issuing country · `CNT+42|41`.
  *
+ * Flights and legs. Each SG2 group (a TDT and the SG3 LOC/DTM pairs after it) is read as a line of places:
+ * its departure `LOC+125` first, its routing places `LOC+92` in message order, its arrival `LOC+87` last
+ * (a group without 125 starts at its first 92, one without 87 ends at its last 92). Each two consecutive
+ * places are one leg, flown under the group's TDT carrier and number, leaving at the DTM+189 of the first
+ * place and arriving at the DTM+232 of the second. A 92 between 125 and 87 is a stop: its DTM+232 is the
+ * arrival there, its DTM+189 the departure from there, and the group gives two legs (CGK → KUL → JED). A
+ * group of two 92s is one leg: the WCO/IATA implementation guide writes the legs of a progressive flight
+ * that are not the last departure for, nor the first arrival in, the reporting country that way, one TDT
+ * group each. Legs keep message order and the manifest's `flight` is the first. A leg without a departure
+ * place or date is an error (0085 13) at its TDT or LOC and is left out; with no leg left, no manifest.
+ * Written back: one TDT group per leg, the last leg (the one entering the destination country, whose
+ * authority the hub reports to) with LOC+125/87, earlier legs with LOC+92 at both ends.
+ *
  * Arabic names: the hub writes the Latin name in C080 components 1–3 and, when known, the Arabic-script
  * surname and given name in components 4–5 (C080 allows five name lines). A sender that puts Arabic
  * script in components 1–2 gets its names kept as Arabic and, for want of a Latin name, copied into the
  * Latin fields with a warning.
  */
-import type { FlightSegment, IsoDate, Manifest, TravelDocument } from '../../../core/model';
+import { manifestLegs, type FlightSegment, type IsoDate, type Manifest, type TravelDocument } from '../../../core/model';
 import { CODES } from './codes';
 import { parseDtm, toYymmdd, type Century } from './dates';
 import { Findings, hasArabic, seg, val, type Segment } from './segments';
@@ -37,7 +50,10 @@ function carrierAndNumber(journey: string, carrier: string): { carrier: string; 
   return { carrier: c, flightNumber: j };
 }
 
-interface Loc { code: string; qual: string; seg: Segment; dtm?: Segment }
+/** An SG3 place of a transport group with the DTM segments that follow it. */
+interface Place { code: string; qual: string; seg: Segment; dtms: Segment[] }
+/** One SG2 group: its TDT and places, in message order. */
+interface TransportGroup { tdt: Segment; journey: string; carrier: string; places: Place[] }
 
 /** Translates one PAXLST message (UNH…UNT or its body) into a manifest. */
 export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manifest: Manifest | null; findings: Findings } {
@@ -45,9 +61,7 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
   let kind: Manifest['kind'] = 'passengers';
   let reference: string | null = null;
   let party: { name?: string | null; phone?: string | null } | null = null;
-  let journey = '';
-  let carrier = '';
-  const locs: Loc[] = [];
+  const groups: TransportGroup[] = [];
   const travellers: ManifestTraveller[] = [];
   let cnt: { n: number; seg: Segment } | null = null;
   // Raw traveller dates, resolved once the flight date (the pivot's reference) is known.
@@ -57,7 +71,6 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
   let zone: Zone = 'header';
   let tr: ManifestTraveller | null = null;
   let doc: TravelDocument | null = null;
-  let sawTdt = false;
 
   const dateOf = (s: Segment, rule: Century, apply: (d: IsoDate) => void): void => {
     pending.push(() => {
@@ -106,18 +119,13 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
         }
         break;
       case 'TDT':
-        if (sawTdt) f.warn('Further TDT (transport) groups are not represented in the canonical manifest; the first is kept', s);
-        else {
-          sawTdt = true;
-          zone = 'flight';
-          journey = val(s, 1);
-          carrier = val(s, 4);
-        }
+        zone = 'flight';
+        groups.push({ tdt: s, journey: val(s, 1), carrier: val(s, 4), places: [] });
         break;
       case 'LOC': {
         const q = val(s, 0);
         const code = val(s, 1) || val(s, 1, 3);
-        if (zone === 'flight' || (zone === 'header' && sawTdt)) locs.push({ code, qual: q, seg: s });
+        if (zone === 'flight') groups[groups.length - 1].places.push({ code, qual: q, seg: s, dtms: [] });
         else if (zone === 'traveller' && tr) {
           const t = P.travellerLocations;
           if (q === t.embarkation) tr.embarkation = code || null;
@@ -128,9 +136,8 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
       }
       case 'DTM': {
         const q = val(s, 0);
-        if (zone === 'flight' && locs.length > 0) {
-          const loc = locs[locs.length - 1];
-          loc.dtm = s;
+        if (zone === 'flight') {
+          groups[groups.length - 1].places.at(-1)?.dtms.push(s);
         } else if (zone === 'traveller' && tr && q === P.birthDate) {
           const t = tr;
           dateOf(s, 'past', (d) => { t.birthDate = d; });
@@ -173,14 +180,14 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
     }
   }
 
-  const flight = flightFrom(journey, carrier, locs, f, ctx);
-  flightRef = flight?.departureDate || null;
+  const legs = legsFrom(groups, f, ctx);
+  flightRef = legs[0]?.departureDate ?? null;
   for (const p of pending) p();
   if (cnt && cnt.n !== travellers.length) {
     f.warn(`CNT says ${cnt.n} travellers, the message lists ${travellers.length}`, cnt.seg, '29');
   }
-  if (!flight) return { manifest: null, findings: f };
-  return { manifest: { kind, reference, reportingParty: party, flight, travellers }, findings: f };
+  if (legs.length === 0) return { manifest: null, findings: f };
+  return { manifest: { kind, reference, reportingParty: party, flight: { ...legs[0] }, legs, travellers }, findings: f };
 }
 
 function travellerFromNad(s: Segment, f: Findings): ManifestTraveller {
@@ -199,44 +206,105 @@ function travellerFromNad(s: Segment, f: Findings): ManifestTraveller {
   return t;
 }
 
-function flightFrom(journey: string, carrier: string, locs: Loc[], f: Findings, ctx: TranslateContext): FlightSegment | null {
-  if (!journey) {
+/** The legs of the transport groups, in message order (rule at the top of the file). */
+function legsFrom(groups: TransportGroup[], f: Findings, ctx: TranslateContext): FlightSegment[] {
+  if (groups.length === 0) {
     f.error('No TDT segment with the flight (journey identifier); no manifest produced', undefined, '13');
-    return null;
+    return [];
   }
-  const dep = locs.find((l) => P.departureLocations.includes(l.qual)) ?? locs.find((l) => P.routingLocations.includes(l.qual));
-  const arrivals = locs.filter((l) => P.arrivalLocations.includes(l.qual));
-  const routing = locs.filter((l) => P.routingLocations.includes(l.qual) && l !== dep);
-  const arr = arrivals[arrivals.length - 1] ?? routing[routing.length - 1];
-  if (!dep || !arr) {
-    f.error('The flight has no departure (LOC+125) or no arrival (LOC+87) place', undefined, '13');
-    return null;
+  const legs: FlightSegment[] = [];
+  for (const g of groups) {
+    if (!g.journey) {
+      f.error('TDT without a journey identifier (carrier and flight number); its legs are left out', g.tdt, '13');
+      continue;
+    }
+    const cn = carrierAndNumber(g.journey, g.carrier);
+    const name = cn.carrier + cn.flightNumber;
+    const line = placesInOrder(g, f);
+    if (line.length < 2) {
+      f.error(`Flight ${name} has no departure (LOC+125) or no arrival (LOC+87) place; its legs are left out`, g.tdt, '13');
+      continue;
+    }
+    for (let i = 1; i < line.length; i++) {
+      const from = line[i - 1];
+      const to = line[i];
+      const d = dateAt(from, 'departure', f, ctx);
+      const a = dateAt(to, 'arrival', f, ctx);
+      if (!d) {
+        f.error(`Flight ${name} from ${from.code} to ${to.code} has no departure date (DTM+189 after LOC+${from.qual}); the leg is left out`, from.seg, '13');
+        continue;
+      }
+      const before = legs.at(-1);
+      if (before && before.destination !== from.code) {
+        f.warn(`Flight ${name} leaves from ${from.code} but the leg before it arrives at ${before.destination}`, from.seg);
+      }
+      legs.push({
+        carrier: cn.carrier,
+        flightNumber: cn.flightNumber,
+        origin: from.code,
+        destination: to.code,
+        departureDate: d.date,
+        departureTime: d.time,
+        arrivalDate: a?.date ?? null,
+        arrivalTime: a?.time ?? null,
+      });
+    }
   }
-  if (routing.length > 0 && arrivals.length > 0) f.warn('Intermediate routing places (LOC+92) are not represented in the canonical manifest', routing[0].seg);
-  const when = (l: Loc, quals: string[]): { date: IsoDate; time: string | null } | null => {
-    if (!l.dtm) return null;
-    if (!quals.includes(val(l.dtm, 0))) { f.warn(`DTM+${val(l.dtm, 0)} after LOC+${l.qual} is not the expected date qualifier`, l.dtm); }
-    const d = parseDtm(val(l.dtm, 0, 1), val(l.dtm, 0, 2), 'window', ctx.refDate);
-    if (!d) f.warn(`DTM value '${val(l.dtm, 0, 1)}' is not a date/time`, l.dtm);
-    return d;
-  };
-  const d = when(dep, P.departureDates);
-  const a = when(arr, P.arrivalDates);
-  if (!d) {
-    f.error('The flight has no departure date (DTM+189 after the departure LOC)', dep.seg, '13');
-    return null;
+  if (legs.length === 0) f.error('No flight leg has a departure place and date; no manifest produced', undefined, '13');
+  return legs;
+}
+
+/** A group's places as flown: departure (125), routing stops (92) in message order, arrival (87). */
+function placesInOrder(g: TransportGroup, f: Findings): Place[] {
+  let dep: Place | undefined;
+  let arr: Place | undefined;
+  const stops: Place[] = [];
+  for (const p of g.places) {
+    const isDep = P.departureLocations.includes(p.qual);
+    const isArr = P.arrivalLocations.includes(p.qual);
+    const isStop = P.routingLocations.includes(p.qual);
+    if (!isDep && !isArr && !isStop) continue;
+    if (!p.code) {
+      f.error(`LOC+${p.qual} without a place code`, p.seg, '13');
+      continue;
+    }
+    if (isDep) {
+      if (dep) f.warn(`A second departure place (LOC+${p.qual}+${p.code}) in one TDT group; the first, ${dep.code}, is kept`, p.seg);
+      else {
+        if (stops.length > 0 || arr) f.warn(`The departure place LOC+${p.qual}+${p.code} comes after other places of its TDT group; read as the first`, p.seg);
+        dep = p;
+      }
+    } else if (isArr) {
+      if (arr) f.warn(`A second arrival place (LOC+${p.qual}+${p.code}) in one TDT group; the first, ${arr.code}, is kept`, p.seg);
+      else arr = p;
+    } else {
+      if (arr) f.warn(`The routing place LOC+${p.qual}+${p.code} comes after the arrival place of its TDT group; read before it`, p.seg);
+      for (const d of p.dtms) {
+        const q = val(d, 0);
+        if (!P.departureDates.includes(q) && !P.arrivalDates.includes(q)) f.warn(`DTM+${q} after LOC+${p.qual} is neither a departure (189) nor an arrival (232) date; ignored`, d);
+      }
+      stops.push(p);
+    }
   }
-  const cn = carrierAndNumber(journey, carrier);
-  return {
-    carrier: cn.carrier,
-    flightNumber: cn.flightNumber,
-    origin: dep.code,
-    destination: arr.code,
-    departureDate: d.date,
-    departureTime: d.time,
-    arrivalDate: a?.date ?? null,
-    arrivalTime: a?.time ?? null,
-  };
+  return [...(dep ? [dep] : []), ...stops, ...(arr ? [arr] : [])];
+}
+
+/**
+ * The departure or arrival date and time at a place. A departure (125) or arrival (87) place whose only
+ * DTM has another qualifier gets it read in its role, with a warning; a routing place (92) is read by
+ * qualifier alone, since it carries both.
+ */
+function dateAt(p: Place, role: 'departure' | 'arrival', f: Findings, ctx: TranslateContext): { date: IsoDate; time: string | null } | null {
+  const quals = role === 'departure' ? P.departureDates : P.arrivalDates;
+  let dtm = p.dtms.find((d) => quals.includes(val(d, 0)));
+  if (!dtm && p.dtms.length > 0 && (role === 'departure' ? P.departureLocations : P.arrivalLocations).includes(p.qual)) {
+    dtm = p.dtms[0];
+    f.warn(`DTM+${val(dtm, 0)} after LOC+${p.qual} is not the expected date qualifier (${quals[0]}); read as the ${role} date`, dtm);
+  }
+  if (!dtm) return null;
+  const d = parseDtm(val(dtm, 0, 1), val(dtm, 0, 2), 'window', ctx.refDate);
+  if (!d) f.warn(`DTM value '${val(dtm, 0, 1)}' is not a date/time`, dtm);
+  return d;
 }
 
 function dateTime(date: IsoDate, time: string | null | undefined): [string, string] {
@@ -248,7 +316,7 @@ export const PAXLST_ID = Object.freeze({ type: 'PAXLST', version: 'D', release: 
 
 /**
  * Renders a canonical manifest as the body of a PAXLST message (BGM … CNT; the serializer adds UNH/UNT
- * with `PAXLST_ID`) for an authority. Dates are written YYMMDD as the IATA/WCO guidelines require;
+ * with `PAXLST_ID`) for an authority, one TDT group per leg (a manifest without legs: its flight). Dates are written YYMMDD as the IATA/WCO guidelines require;
  * readers resolve them with the pivot above.
  */
 export function renderPaxlst(m: Manifest, opts: { arabicNames?: boolean } = {}): Segment[] {
@@ -259,12 +327,15 @@ export function renderPaxlst(m: Manifest, opts: { arabicNames?: boolean } = {}):
     out.push(seg('NAD', CODES.party.reportingParty[0], '', '', m.reportingParty.name ?? ''));
     if (m.reportingParty.phone) out.push(seg('COM', [m.reportingParty.phone, 'TE']));
   }
-  const fl = m.flight;
-  out.push(seg('TDT', '20', fl.carrier + fl.flightNumber, '', '', fl.carrier));
-  out.push(seg('LOC', P.departureLocations[0], fl.origin));
-  out.push(seg('DTM', [P.departureDates[0], ...dateTime(fl.departureDate, fl.departureTime)]));
-  out.push(seg('LOC', P.arrivalLocations[0], fl.destination));
-  if (fl.arrivalDate) out.push(seg('DTM', [P.arrivalDates[0], ...dateTime(fl.arrivalDate, fl.arrivalTime)]));
+  const legs = manifestLegs(m);
+  legs.forEach((leg, i) => {
+    const entering = i === legs.length - 1;
+    out.push(seg('TDT', '20', leg.carrier + leg.flightNumber, '', '', leg.carrier));
+    out.push(seg('LOC', entering ? P.departureLocations[0] : P.routingLocations[0], leg.origin));
+    out.push(seg('DTM', [P.departureDates[0], ...dateTime(leg.departureDate, leg.departureTime)]));
+    out.push(seg('LOC', entering ? P.arrivalLocations[0] : P.routingLocations[0], leg.destination));
+    if (leg.arrivalDate) out.push(seg('DTM', [P.arrivalDates[0], ...dateTime(leg.arrivalDate, leg.arrivalTime)]));
+  });
   const nadFn = CODES.party.out[m.kind];
   for (const t of m.travellers) {
     const arabic = opts.arabicNames !== false && (t.surnameArabic || t.givenNameArabic) ? [t.surnameArabic ?? '', t.givenNameArabic ?? ''] : [];
