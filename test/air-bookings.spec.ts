@@ -4,6 +4,7 @@ import path from 'node:path';
 import { forEachBackend } from './support/db';
 import { openServer, type TestServer } from './support/server';
 import { projectRoot } from '../core/paths';
+import type { Manifest } from '../core/model';
 
 /** Flights reach the hub from airline systems (PNRGOV over EDIFACT) and can be looked up by sellers. */
 forEachBackend('airline bookings reported over EDIFACT', (backend) => {
@@ -46,6 +47,34 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     assert.ok(first[0].data.travellers.length > 0);
     await send('SV0000418');
     assert.equal((await rows()).length, 1);
+  });
+
+  it('stores every leg of a PAXLST with a LOC+92 stop, filed under its first leg', async () => {
+    const paxlst = fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-hajj-charter-stop.edi'), 'latin1')
+      .replaceAll('GAAPI:ZZZ', 'NAJMAIR:ZZZ');
+    const r = await s.request('POST', '/edifact', { raw: paxlst, headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    assert.ok(r.status < 300, `${r.status} ${r.text}`);
+    const rows = (await s.db.query<{ origin: string; departure_date: string | Date; data: Manifest }>(
+      "SELECT origin, departure_date, data FROM manifests WHERE carrier = 'GA' AND flight_number = '1101'")).rows;
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].origin, 'CGK');
+    assert.deepEqual(rows[0].data.legs.map((l) => `${l.origin}-${l.destination} ${l.departureTime}-${l.arrivalTime}`), ['CGK-KUL 22:30-01:35', 'KUL-JED 02:50-06:40']);
+  });
+
+  it('still takes a JSON manifest without legs (as sent before legs existed), storing its flight as the one leg', async () => {
+    const ops = { actor: s.actor('MAQAM-OPS') };
+    const flight = { carrier: 'SV', flightNumber: '5301', origin: 'SOC', destination: 'MED', departureDate: '2025-05-20', departureTime: '23:10' };
+    await s.gateway.recordManifest(ops, { kind: 'passengers', flight, travellers: [{ surname: 'WIDODO', givenName: 'ANI' }] } as unknown as Manifest);
+    const row = (await s.db.query<{ data: Manifest }>("SELECT data FROM manifests WHERE carrier = 'SV' AND flight_number = '5301'")).rows[0];
+    assert.deepEqual(row.data.legs, [flight]);
+    assert.deepEqual(row.data.flight, flight);
+
+    const bad = await s.gateway.recordManifest(ops, { kind: 'passengers', flight, legs: [flight, { ...flight, carrier: 'saudia', origin: 'Madinah', departureDate: '20 May' }], travellers: [] })
+      .then(() => null, (e: { violations?: { path: string }[] }) => e);
+    assert.deepEqual(bad?.violations?.map((v) => v.path).sort(), ['/legs/1/carrier', '/legs/1/departureDate', '/legs/1/origin']);
+    const other = await s.gateway.recordManifest(ops, { kind: 'passengers', flight, legs: [{ ...flight, flightNumber: '5302' }], travellers: [] })
+      .then(() => null, (e: { violations?: { path: string }[] }) => e);
+    assert.deepEqual(other?.violations?.map((v) => v.path), ['/legs/0']);
   });
 
   it('lets only airlines, GDSs and the operator report flights, and hides them from providers', async () => {
