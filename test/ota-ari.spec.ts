@@ -93,4 +93,21 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     const inv2 = await o.w.gateway.getInventory({ actor: o.w.actor('QCA-SAFWA') }, 'QCA-SAFWA-DBL', from, from);
     assert.equal(inv2[0].available, 7);
   });
+
+  it('counts an allotment given by RatePlanCode against its room type, and refuses a code that spans several', async () => {
+    const day = addDays(o.w.from, 110);
+    const inventory = (rpc: string, n: number) => `<Inventory><StatusApplicationControl Start="${day}" End="${day}" RatePlanCode="${rpc}"/><InvCounts><InvCount CountType="1" Count="${n}"/></InvCounts><UniqueID Type="16" ID="${rpc}"/></Inventory>`;
+    // BKFST is sold on the double room only; RACK on both the double and the quad.
+    const rq = `<OTA_HotelInvCountNotifRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<Inventories HotelCode="SAFWA01">`
+      + `${inventory('BKFST', 12)}${inventory('RACK', 30)}</Inventories></OTA_HotelInvCountNotifRQ>`;
+    const r = await o.post('/ota', rq);
+    assertValidOta(r.text);
+    const ws = warnings(r.text);
+    assert.deepEqual(ws.map((w) => [w.recordId, w.status, w.code]), [['RACK', 'NotProcessed', 'GW_BAD_INPUT']]);
+    assert.match(ws[0].tag!, /Inventory\[2\]\/StatusApplicationControl\/@InvTypeCode/);
+    const actor = { actor: o.w.actor('QCA-SAFWA') };
+    assert.equal((await o.w.gateway.getInventory(actor, 'QCA-SAFWA-DBL', day, day))[0].allotment, 12);
+    const quad = (await o.w.gateway.getInventory(actor, 'QCA-SAFWA-QUAD', day, day))[0];
+    assert.notEqual(quad.allotment, 30, 'the refused record must not touch the quad');
+  });
 });

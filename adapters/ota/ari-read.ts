@@ -80,76 +80,92 @@ function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | '
   return { minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
 }
 
-/** Reads `OTA_HotelAvailNotifRQ` records. */
-export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelAvailNotifRQ'): Promise<AriRecord[]> {
-  const group = kid(root, 'AvailStatusMessages');
-  const hotelCode = at(group, 'HotelCode');
-  const list = kids(group, 'AvailStatusMessage');
+/**
+ * Reads each record in its own right: a record that throws keeps its coded problem and the others go on.
+ * `path` is the XPath of the records' element, without the position.
+ */
+async function eachRecord(list: XNode[], path: string, idOf: (rec: XNode, i: number) => string, read: (rec: XNode, r: AriRecord, tag: string) => Promise<void>): Promise<AriRecord[]> {
   const out: AriRecord[] = [];
   for (let i = 0; i < list.length; i++) {
     const rec = list[i];
-    const tag = `/${rootName}/AvailStatusMessages/AvailStatusMessage[${i + 1}]`;
-    const r: AriRecord = { recordId: recordId(rec, i), tag, commands: [], notes: [] };
+    const tag = `${path}[${i + 1}]`;
+    const r: AriRecord = { recordId: idOf(rec, i), tag, commands: [], notes: [] };
     out.push(r);
     try {
-      const sac = kid(rec, 'StatusApplicationControl');
-      const sacTag = `${tag}/StatusApplicationControl`;
-      const span = readSpan(sac, sacTag);
-      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
-      const rpc = at(sac, 'RatePlanCode');
-      let productId: string;
-      if (inv !== undefined || rpc === undefined) productId = (await resolver.room(hotelCode, inv, `${sacTag}/@InvTypeCode`)).productId;
-      else {
-        const plans = await resolver.ratePlans(hotelCode, undefined, rpc, `${sacTag}/@RatePlanCode`);
-        if (new Set(plans.map((p) => p.productId)).size > 1) throw bad('GW_BAD_INPUT', `RatePlanCode '${rpc}' spans several room types; give InvTypeCode`, `${sacTag}/@InvTypeCode`);
-        productId = plans[0].productId;
-      }
-      if (rpc !== undefined) r.notes.push(`restrictions for RatePlanCode ${rpc} are kept per room type (${productId})`);
-      const u: InventoryUpdate = { productId, ...span };
-      const type = at(rec, 'BookingLimitMessageType');
-      const limit = at(rec, 'BookingLimit');
-      if (limit !== undefined || type !== undefined) {
-        if (type === 'AdjustLimit') u.adjust = int(limit, 'BookingLimit', `${tag}/@BookingLimit`, -1_000_000);
-        else if (type === undefined || type === 'SetLimit') u.available = int(limit, 'BookingLimit', `${tag}/@BookingLimit`);
-        else throw bad('GW_BAD_INPUT', `BookingLimitMessageType '${type}' is not supported (SetLimit, AdjustLimit)`, `${tag}/@BookingLimitMessageType`);
-      }
-      const rs = kid(rec, 'RestrictionStatus');
-      if (rs) {
-        const status = at(rs, 'Status');
-        const restriction = at(rs, 'Restriction') ?? 'Master';
-        if (status !== 'Open' && status !== 'Close') throw bad('GW_BAD_INPUT', `RestrictionStatus Status '${status ?? ''}' must be Open or Close`, `${tag}/RestrictionStatus/@Status`);
-        const closed = status === 'Close';
-        if (restriction === 'Master') u.stopSell = closed;
-        else if (restriction === 'Arrival') u.closedToArrival = closed;
-        else if (restriction === 'Departure') u.closedToDeparture = closed;
-        else throw bad('GW_BAD_INPUT', `Restriction '${restriction}' is not supported (Master, Arrival, Departure)`, `${tag}/RestrictionStatus/@Restriction`);
-      }
-      const loss = kids(kid(rec, 'LengthsOfStay'), 'LengthOfStay');
-      for (let j = 0; j < loss.length; j++) {
-        const l = loss[j];
-        const ltag = `${tag}/LengthsOfStay/LengthOfStay[${j + 1}]`;
-        const type = at(l, 'MinMaxMessageType');
-        const unit = at(l, 'TimeUnit') ?? 'Day';
-        if (unit !== 'Day') throw bad('GW_BAD_INPUT', `TimeUnit '${unit}' is not supported (Day)`, `${ltag}/@TimeUnit`);
-        if (type === 'FullPatternLOS') {
-          Object.assign(u, readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', `${ltag}/LOS_Pattern/@FullPatternLOS`));
-          continue;
-        }
-        const t = int(at(l, 'Time'), 'Time', `${ltag}/@Time`);
-        // 0 lifts the limit (SiteMinder and Booking.com convention); the hub keeps LOS up to 999 nights.
-        const v = t === 0 ? null : Math.min(t, 999);
-        if (type === 'SetMinLOS' || type === 'SetForwardMinStay' || type === 'SetMinLOS_ThroughArrival') u.minLos = v;
-        else if (type === 'SetMaxLOS' || type === 'SetForwardMaxStay' || type === 'SetMaxLOS_ThroughArrival') u.maxLos = v;
-        else throw bad('GW_BAD_INPUT', `MinMaxMessageType '${type ?? ''}' is not supported`, `${ltag}/@MinMaxMessageType`);
-      }
-      if (u.minLos != null && u.maxLos != null && u.minLos > u.maxLos) throw bad('GW_BAD_INPUT', `MinLOS ${u.minLos} is above MaxLOS ${u.maxLos}`, `${tag}/LengthsOfStay`);
-      if (Object.keys(u).length === Object.keys(span).length + 1) throw bad('GW_BAD_INPUT', 'The record changes nothing (no BookingLimit, RestrictionStatus or LengthsOfStay)', tag);
-      r.commands.push({ kind: 'inventory', update: u });
+      await read(rec, r, tag);
     } catch (e) {
       r.error = asGw(e);
     }
   }
   return out;
+}
+
+/**
+ * The room type a StatusApplicationControl names: its InvTypeCode, or else the room type of its
+ * RatePlanCode (restrictions and counts are kept per room type, so a code spanning several is refused).
+ */
+async function roomTypeOf(sac: XNode | undefined, hotelCode: string | undefined, resolver: CodeResolver, sacTag: string): Promise<string> {
+  const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
+  const rpc = at(sac, 'RatePlanCode');
+  if (inv !== undefined || rpc === undefined) return (await resolver.room(hotelCode, inv, `${sacTag}/@InvTypeCode`)).productId;
+  const plans = await resolver.ratePlans(hotelCode, undefined, rpc, `${sacTag}/@RatePlanCode`);
+  if (new Set(plans.map((p) => p.productId)).size > 1) throw bad('GW_BAD_INPUT', `RatePlanCode '${rpc}' spans several room types; give InvTypeCode`, `${sacTag}/@InvTypeCode`);
+  return plans[0].productId;
+}
+
+/** Reads `OTA_HotelAvailNotifRQ` records. */
+export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelAvailNotifRQ'): Promise<AriRecord[]> {
+  const group = kid(root, 'AvailStatusMessages');
+  const hotelCode = at(group, 'HotelCode');
+  const list = kids(group, 'AvailStatusMessage');
+  return eachRecord(list, `/${rootName}/AvailStatusMessages/AvailStatusMessage`, recordId, async (rec, r, tag) => {
+    const sac = kid(rec, 'StatusApplicationControl');
+    const sacTag = `${tag}/StatusApplicationControl`;
+    const span = readSpan(sac, sacTag);
+    const rpc = at(sac, 'RatePlanCode');
+    const productId = await roomTypeOf(sac, hotelCode, resolver, sacTag);
+    if (rpc !== undefined) r.notes.push(`restrictions for RatePlanCode ${rpc} are kept per room type (${productId})`);
+    const u: InventoryUpdate = { productId, ...span };
+    const type = at(rec, 'BookingLimitMessageType');
+    const limit = at(rec, 'BookingLimit');
+    if (limit !== undefined || type !== undefined) {
+      if (type === 'AdjustLimit') u.adjust = int(limit, 'BookingLimit', `${tag}/@BookingLimit`, -1_000_000);
+      else if (type === undefined || type === 'SetLimit') u.available = int(limit, 'BookingLimit', `${tag}/@BookingLimit`);
+      else throw bad('GW_BAD_INPUT', `BookingLimitMessageType '${type}' is not supported (SetLimit, AdjustLimit)`, `${tag}/@BookingLimitMessageType`);
+    }
+    const rs = kid(rec, 'RestrictionStatus');
+    if (rs) {
+      const status = at(rs, 'Status');
+      const restriction = at(rs, 'Restriction') ?? 'Master';
+      if (status !== 'Open' && status !== 'Close') throw bad('GW_BAD_INPUT', `RestrictionStatus Status '${status ?? ''}' must be Open or Close`, `${tag}/RestrictionStatus/@Status`);
+      const closed = status === 'Close';
+      if (restriction === 'Master') u.stopSell = closed;
+      else if (restriction === 'Arrival') u.closedToArrival = closed;
+      else if (restriction === 'Departure') u.closedToDeparture = closed;
+      else throw bad('GW_BAD_INPUT', `Restriction '${restriction}' is not supported (Master, Arrival, Departure)`, `${tag}/RestrictionStatus/@Restriction`);
+    }
+    const loss = kids(kid(rec, 'LengthsOfStay'), 'LengthOfStay');
+    for (let j = 0; j < loss.length; j++) {
+      const l = loss[j];
+      const ltag = `${tag}/LengthsOfStay/LengthOfStay[${j + 1}]`;
+      const type = at(l, 'MinMaxMessageType');
+      const unit = at(l, 'TimeUnit') ?? 'Day';
+      if (unit !== 'Day') throw bad('GW_BAD_INPUT', `TimeUnit '${unit}' is not supported (Day)`, `${ltag}/@TimeUnit`);
+      if (type === 'FullPatternLOS') {
+        Object.assign(u, readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', `${ltag}/LOS_Pattern/@FullPatternLOS`));
+        continue;
+      }
+      const t = int(at(l, 'Time'), 'Time', `${ltag}/@Time`);
+      // 0 lifts the limit (SiteMinder and Booking.com convention); the hub keeps LOS up to 999 nights.
+      const v = t === 0 ? null : Math.min(t, 999);
+      if (type === 'SetMinLOS' || type === 'SetForwardMinStay' || type === 'SetMinLOS_ThroughArrival') u.minLos = v;
+      else if (type === 'SetMaxLOS' || type === 'SetForwardMaxStay' || type === 'SetMaxLOS_ThroughArrival') u.maxLos = v;
+      else throw bad('GW_BAD_INPUT', `MinMaxMessageType '${type ?? ''}' is not supported`, `${ltag}/@MinMaxMessageType`);
+    }
+    if (u.minLos != null && u.maxLos != null && u.minLos > u.maxLos) throw bad('GW_BAD_INPUT', `MinLOS ${u.minLos} is above MaxLOS ${u.maxLos}`, `${tag}/LengthsOfStay`);
+    if (Object.keys(u).length === Object.keys(span).length + 1) throw bad('GW_BAD_INPUT', 'The record changes nothing (no BookingLimit, RestrictionStatus or LengthsOfStay)', tag);
+    r.commands.push({ kind: 'inventory', update: u });
+  });
 }
 
 const AMOUNT = /^\d{1,10}(\.\d{1,4})?$/;
@@ -166,77 +182,67 @@ export async function readRateAmountNotif(root: XNode, resolver: CodeResolver, r
   const group = kid(root, 'RateAmountMessages');
   const hotelCode = at(group, 'HotelCode');
   const list = kids(group, 'RateAmountMessage');
-  const out: AriRecord[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const rec = list[i];
-    const tag = `/${rootName}/RateAmountMessages/RateAmountMessage[${i + 1}]`;
-    const r: AriRecord = { recordId: at(rec, 'LocatorID') ?? String(i + 1), tag, commands: [], notes: [] };
-    out.push(r);
-    try {
-      const sac = kid(rec, 'StatusApplicationControl');
-      const sacTag = `${tag}/StatusApplicationControl`;
-      const rpc = at(sac, 'RatePlanCode');
-      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
-      if (rpc === undefined) throw bad('GW_BAD_INPUT', 'RatePlanCode is missing', `${sacTag}/@RatePlanCode`);
-      const plans = await resolver.ratePlans(hotelCode, inv, rpc, `${sacTag}/@${inv === undefined ? 'RatePlanCode' : 'InvTypeCode'}`);
-      const rates = kids(kid(rec, 'Rates'), 'Rate');
-      if (rates.length === 0) throw bad('GW_BAD_INPUT', 'Rates/Rate is missing', `${tag}/Rates`);
-      for (let j = 0; j < rates.length; j++) {
-        const rate = rates[j];
-        const rtag = `${tag}/Rates/Rate[${j + 1}]`;
-        const span = at(rate, 'Start') ? readSpan(rate, rtag) : readSpan(sac, sacTag);
-        if (!at(rate, 'Start')) {
-          const wd = readWeekdays(rate, rtag);
-          if (wd) span.weekdays = span.weekdays ? span.weekdays.filter((d) => wd.includes(d)) : wd;
-        }
-        const unit = at(rate, 'RateTimeUnit') ?? 'Day';
-        if (unit !== 'Day') throw bad('GW_BAD_INPUT', `RateTimeUnit '${unit}' is not supported (Day)`, `${rtag}/@RateTimeUnit`);
-        const amounts: Record<string, string> = {};
-        let currency = at(rate, 'CurrencyCode');
-        const base = kids(kid(rate, 'BaseByGuestAmts'), 'BaseByGuestAmt');
-        for (let k = 0; k < base.length; k++) {
-          const b = base[k];
-          const btag = `${rtag}/BaseByGuestAmts/BaseByGuestAmt[${k + 1}]`;
-          const after = at(b, 'AmountAfterTax');
-          const v = amount(after ?? at(b, 'AmountBeforeTax'), after ? 'AmountAfterTax' : 'AmountBeforeTax', `${btag}/@${after ? 'AmountAfterTax' : 'AmountBeforeTax'}`);
-          if (!after) r.notes.push(`${btag}: AmountBeforeTax taken as the price`);
-          // Without NumberOfGuests the amount is the price of the room (the occupancy of one unit).
-          const g = at(b, 'NumberOfGuests') ?? '1';
-          int(g, 'NumberOfGuests', `${btag}/@NumberOfGuests`, 1);
-          if (amounts[String(Number(g))] !== undefined) throw bad('GW_BAD_INPUT', `NumberOfGuests ${g} is priced twice`, `${btag}/@NumberOfGuests`);
-          amounts[String(Number(g))] = v;
-          const c = at(b, 'CurrencyCode');
-          if (c && currency && c !== currency) throw bad('GW_BAD_INPUT', `CurrencyCode ${c} differs from ${currency}`, `${btag}/@CurrencyCode`);
-          currency ??= c;
-        }
-        let extraAdult: string | null | undefined;
-        let extraChild: string | null | undefined;
-        const adds = kids(kid(rate, 'AdditionalGuestAmounts'), 'AdditionalGuestAmount');
-        for (let k = 0; k < adds.length; k++) {
-          const a = adds[k];
-          const atag = `${rtag}/AdditionalGuestAmounts/AdditionalGuestAmount[${k + 1}]`;
-          const v = amount(at(a, 'Amount') ?? at(a, 'AmountAfterTax') ?? at(a, 'AmountBeforeTax'), 'Amount', `${atag}/@Amount`);
-          // AgeQualifyingCode (OTA AQC): 10 adult, 8 child, 7 infant.
-          const aqc = at(a, 'AgeQualifyingCode') ?? '10';
-          if (aqc === '10') extraAdult = v;
-          else if (aqc === '8' || aqc === '7') extraChild = v;
-          else throw bad('GW_BAD_INPUT', `AgeQualifyingCode '${aqc}' is not supported (10 adult, 8 child)`, `${atag}/@AgeQualifyingCode`);
-        }
-        if (Object.keys(amounts).length === 0 && extraAdult === undefined && extraChild === undefined) throw bad('GW_BAD_INPUT', 'The rate has no amount', rtag);
-        if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw bad('GW_BAD_INPUT', `CurrencyCode '${currency}' is not an ISO 4217 code`, `${rtag}/@CurrencyCode`);
-        for (const p of plans) {
-          const u: RateUpdate = { ratePlanId: p.ratePlanId, ...span, amounts };
-          if (currency) u.currency = currency;
-          if (extraAdult !== undefined) u.extraAdult = extraAdult;
-          if (extraChild !== undefined) u.extraChild = extraChild;
-          r.commands.push({ kind: 'rates', update: u });
-        }
+  return eachRecord(list, `/${rootName}/RateAmountMessages/RateAmountMessage`, (rec, i) => at(rec, 'LocatorID') ?? String(i + 1), async (rec, r, tag) => {
+    const sac = kid(rec, 'StatusApplicationControl');
+    const sacTag = `${tag}/StatusApplicationControl`;
+    const rpc = at(sac, 'RatePlanCode');
+    const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
+    if (rpc === undefined) throw bad('GW_BAD_INPUT', 'RatePlanCode is missing', `${sacTag}/@RatePlanCode`);
+    const plans = await resolver.ratePlans(hotelCode, inv, rpc, `${sacTag}/@${inv === undefined ? 'RatePlanCode' : 'InvTypeCode'}`);
+    const rates = kids(kid(rec, 'Rates'), 'Rate');
+    if (rates.length === 0) throw bad('GW_BAD_INPUT', 'Rates/Rate is missing', `${tag}/Rates`);
+    for (let j = 0; j < rates.length; j++) {
+      const rate = rates[j];
+      const rtag = `${tag}/Rates/Rate[${j + 1}]`;
+      const span = at(rate, 'Start') ? readSpan(rate, rtag) : readSpan(sac, sacTag);
+      if (!at(rate, 'Start')) {
+        const wd = readWeekdays(rate, rtag);
+        if (wd) span.weekdays = span.weekdays ? span.weekdays.filter((d) => wd.includes(d)) : wd;
       }
-    } catch (e) {
-      r.error = asGw(e);
+      const unit = at(rate, 'RateTimeUnit') ?? 'Day';
+      if (unit !== 'Day') throw bad('GW_BAD_INPUT', `RateTimeUnit '${unit}' is not supported (Day)`, `${rtag}/@RateTimeUnit`);
+      const amounts: Record<string, string> = {};
+      let currency = at(rate, 'CurrencyCode');
+      const base = kids(kid(rate, 'BaseByGuestAmts'), 'BaseByGuestAmt');
+      for (let k = 0; k < base.length; k++) {
+        const b = base[k];
+        const btag = `${rtag}/BaseByGuestAmts/BaseByGuestAmt[${k + 1}]`;
+        const after = at(b, 'AmountAfterTax');
+        const v = amount(after ?? at(b, 'AmountBeforeTax'), after ? 'AmountAfterTax' : 'AmountBeforeTax', `${btag}/@${after ? 'AmountAfterTax' : 'AmountBeforeTax'}`);
+        if (!after) r.notes.push(`${btag}: AmountBeforeTax taken as the price`);
+        // Without NumberOfGuests the amount is the price of the room (the occupancy of one unit).
+        const g = at(b, 'NumberOfGuests') ?? '1';
+        int(g, 'NumberOfGuests', `${btag}/@NumberOfGuests`, 1);
+        if (amounts[String(Number(g))] !== undefined) throw bad('GW_BAD_INPUT', `NumberOfGuests ${g} is priced twice`, `${btag}/@NumberOfGuests`);
+        amounts[String(Number(g))] = v;
+        const c = at(b, 'CurrencyCode');
+        if (c && currency && c !== currency) throw bad('GW_BAD_INPUT', `CurrencyCode ${c} differs from ${currency}`, `${btag}/@CurrencyCode`);
+        currency ??= c;
+      }
+      let extraAdult: string | null | undefined;
+      let extraChild: string | null | undefined;
+      const adds = kids(kid(rate, 'AdditionalGuestAmounts'), 'AdditionalGuestAmount');
+      for (let k = 0; k < adds.length; k++) {
+        const a = adds[k];
+        const atag = `${rtag}/AdditionalGuestAmounts/AdditionalGuestAmount[${k + 1}]`;
+        const v = amount(at(a, 'Amount') ?? at(a, 'AmountAfterTax') ?? at(a, 'AmountBeforeTax'), 'Amount', `${atag}/@Amount`);
+        // AgeQualifyingCode (OTA AQC): 10 adult, 8 child, 7 infant.
+        const aqc = at(a, 'AgeQualifyingCode') ?? '10';
+        if (aqc === '10') extraAdult = v;
+        else if (aqc === '8' || aqc === '7') extraChild = v;
+        else throw bad('GW_BAD_INPUT', `AgeQualifyingCode '${aqc}' is not supported (10 adult, 8 child)`, `${atag}/@AgeQualifyingCode`);
+      }
+      if (Object.keys(amounts).length === 0 && extraAdult === undefined && extraChild === undefined) throw bad('GW_BAD_INPUT', 'The rate has no amount', rtag);
+      if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw bad('GW_BAD_INPUT', `CurrencyCode '${currency}' is not an ISO 4217 code`, `${rtag}/@CurrencyCode`);
+      for (const p of plans) {
+        const u: RateUpdate = { ratePlanId: p.ratePlanId, ...span, amounts };
+        if (currency) u.currency = currency;
+        if (extraAdult !== undefined) u.extraAdult = extraAdult;
+        if (extraChild !== undefined) u.extraChild = extraChild;
+        r.commands.push({ kind: 'rates', update: u });
+      }
     }
-  }
-  return out;
+  });
 }
 
 /** Reads `OTA_HotelInvCountNotifRQ` records: CountType 2 (available) or 1 / ActionType Allocation (allotment). */
@@ -244,42 +250,29 @@ export async function readInvCountNotif(root: XNode, resolver: CodeResolver, roo
   const group = kid(root, 'Inventories');
   const hotelCode = at(group, 'HotelCode');
   const list = kids(group, 'Inventory');
-  const out: AriRecord[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const rec = list[i];
-    const tag = `/${rootName}/Inventories/Inventory[${i + 1}]`;
-    const r: AriRecord = { recordId: recordId(rec, i), tag, commands: [], notes: [] };
-    out.push(r);
-    try {
-      const sac = kid(rec, 'StatusApplicationControl');
-      const sacTag = `${tag}/StatusApplicationControl`;
-      const span = readSpan(sac, sacTag);
-      const inv = at(sac, 'InvTypeCode') ?? at(sac, 'InvCode');
-      const rpc = at(sac, 'RatePlanCode');
-      const productId = inv !== undefined || rpc === undefined
-        ? (await resolver.room(hotelCode, inv, `${sacTag}/@InvTypeCode`)).productId
-        : (await resolver.ratePlans(hotelCode, undefined, rpc, `${sacTag}/@RatePlanCode`))[0].productId;
-      if (rpc !== undefined) r.notes.push(`the allotment of RatePlanCode ${rpc} is kept per room type (${productId})`);
-      const counts = kids(kid(rec, 'InvCounts'), 'InvCount');
-      if (counts.length === 0) throw bad('GW_BAD_INPUT', 'InvCounts/InvCount is missing', `${tag}/InvCounts`);
-      const u: InventoryUpdate = { productId, ...span };
-      for (let j = 0; j < counts.length; j++) {
-        const c = counts[j];
-        const ctag = `${tag}/InvCounts/InvCount[${j + 1}]`;
-        const n = int(at(c, 'Count'), 'Count', `${ctag}/@Count`);
-        const type = at(c, 'CountType');
-        // OTA INV count types: 1 physical rooms, 2 definite availability.
-        if (at(c, 'ActionType') === 'Allocation' || type === '1') u.allotment = n;
-        else if (type === '2' || type === undefined) u.available = n;
-        else throw bad('GW_BAD_INPUT', `CountType '${type}' is not supported (1 physical, 2 available)`, `${ctag}/@CountType`);
-      }
-      if (u.allotment !== undefined && u.available !== undefined) throw bad('GW_BAD_INPUT', 'Give either the allotment or the availability, not both', `${tag}/InvCounts`);
-      r.commands.push({ kind: 'inventory', update: u });
-    } catch (e) {
-      r.error = asGw(e);
+  return eachRecord(list, `/${rootName}/Inventories/Inventory`, recordId, async (rec, r, tag) => {
+    const sac = kid(rec, 'StatusApplicationControl');
+    const sacTag = `${tag}/StatusApplicationControl`;
+    const span = readSpan(sac, sacTag);
+    const rpc = at(sac, 'RatePlanCode');
+    const productId = await roomTypeOf(sac, hotelCode, resolver, sacTag);
+    if (rpc !== undefined) r.notes.push(`the allotment of RatePlanCode ${rpc} is kept per room type (${productId})`);
+    const counts = kids(kid(rec, 'InvCounts'), 'InvCount');
+    if (counts.length === 0) throw bad('GW_BAD_INPUT', 'InvCounts/InvCount is missing', `${tag}/InvCounts`);
+    const u: InventoryUpdate = { productId, ...span };
+    for (let j = 0; j < counts.length; j++) {
+      const c = counts[j];
+      const ctag = `${tag}/InvCounts/InvCount[${j + 1}]`;
+      const n = int(at(c, 'Count'), 'Count', `${ctag}/@Count`);
+      const type = at(c, 'CountType');
+      // OTA INV count types: 1 physical rooms, 2 definite availability.
+      if (at(c, 'ActionType') === 'Allocation' || type === '1') u.allotment = n;
+      else if (type === '2' || type === undefined) u.available = n;
+      else throw bad('GW_BAD_INPUT', `CountType '${type}' is not supported (1 physical, 2 available)`, `${ctag}/@CountType`);
     }
-  }
-  return out;
+    if (u.allotment !== undefined && u.available !== undefined) throw bad('GW_BAD_INPUT', 'Give either the allotment or the availability, not both', `${tag}/InvCounts`);
+    r.commands.push({ kind: 'inventory', update: u });
+  });
 }
 
 function asGw(e: unknown): GatewayError {
