@@ -20,10 +20,28 @@ export interface Config {
   readonly sweepSeconds: number;
   readonly seedDemo: boolean;
   readonly seedDays: number;
+  readonly retention: RetentionConfig;
+}
+
+/** How long the append-only tables keep their rows (`maqam prune`, and periodically inside `maqam start`). */
+export interface RetentionConfig {
+  /** Seconds between runs inside `maqam start`; 0 = only `maqam prune` prunes. */
+  readonly everySeconds: number;
+  /** `ari_outbox` and `booking_changes` rows every consumer has passed, superseded ARI dead letters, done resyncs. */
+  readonly outboxDays: number;
+  /** The message archives `edifact_archive` and `ota_messages`. */
+  readonly archiveDays: number;
+  /** `idempotency_keys`: the replay window; 0, or at least 24. */
+  readonly idempotencyHours: number;
+  /** `edifact_interchanges`: how long a resent interchange is still recognised as a duplicate (0085 code 26). */
+  readonly interchangeDays: number;
 }
 
 type Kind = 'port' | 'int' | 'string' | 'url' | 'bool' | 'level';
-const SCHEMA: Record<keyof Config, { env: string; kind: Kind; min?: number; max?: number; protocols?: string[] }> = {
+/** Every setting by its path in config/defaults.json (`retention.archiveDays` is `retention: { archiveDays }`). */
+type Key = Exclude<keyof Config, 'retention'> | `retention.${keyof RetentionConfig}`;
+/** `zeroOr`: the value is 0 or at least this. */
+const SCHEMA: Record<Key, { env: string; kind: Kind; min?: number; max?: number; zeroOr?: number; protocols?: string[] }> = {
   port: { env: 'PORT', kind: 'port' },
   host: { env: 'HOST', kind: 'string' },
   dataDir: { env: 'MAQAM_DATA_DIR', kind: 'string' },
@@ -36,11 +54,28 @@ const SCHEMA: Record<keyof Config, { env: string; kind: Kind; min?: number; max?
   sweepSeconds: { env: 'MAQAM_SWEEP_SECONDS', kind: 'int', min: 1, max: 3600 },
   seedDemo: { env: 'MAQAM_SEED_DEMO', kind: 'bool' },
   seedDays: { env: 'MAQAM_SEED_DAYS', kind: 'int', min: 1, max: 750 },
+  // For every retention age, 0 keeps the rows for ever.
+  'retention.everySeconds': { env: 'MAQAM_RETENTION_EVERY_SECONDS', kind: 'int', min: 0, max: 7 * 86400 },
+  'retention.outboxDays': { env: 'MAQAM_RETENTION_OUTBOX_DAYS', kind: 'int', min: 0, max: 3650 },
+  'retention.archiveDays': { env: 'MAQAM_RETENTION_ARCHIVE_DAYS', kind: 'int', min: 0, max: 3650 },
+  // Never under the 24 h replay window README.md promises.
+  'retention.idempotencyHours': { env: 'MAQAM_RETENTION_IDEMPOTENCY_HOURS', kind: 'int', min: 0, zeroOr: 24, max: 87600 },
+  'retention.interchangeDays': { env: 'MAQAM_RETENTION_INTERCHANGE_DAYS', kind: 'int', min: 0, max: 3650 },
 };
+
+/** A plain object's leaves by dotted path: `{ retention: { archiveDays: 90 } }` → `{ 'retention.archiveDays': 90 }`. */
+function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[prefix + k] = v;
+  }
+  return out;
+}
 
 export class ConfigError extends Error {}
 
-function parse(key: string, spec: (typeof SCHEMA)[keyof Config], raw: unknown, source: string): unknown {
+function parse(key: string, spec: (typeof SCHEMA)[Key], raw: unknown, source: string): unknown {
   const bad = (why: string) => new ConfigError(`configuration ${key} (${source}) ${why}`);
   if (raw === null || raw === undefined || raw === '') {
     if (spec.kind === 'url') return null;
@@ -56,6 +91,7 @@ function parse(key: string, spec: (typeof SCHEMA)[keyof Config], raw: unknown, s
     case 'int': {
       const n = Number(s);
       if (!Number.isInteger(n) || n < (spec.min ?? -Infinity) || n > (spec.max ?? Infinity)) throw bad(`must be a whole number from ${spec.min} to ${spec.max}, got "${s}"`);
+      if (spec.zeroOr !== undefined && n !== 0 && n < spec.zeroOr) throw bad(`must be 0 (keep for ever) or from ${spec.zeroOr} to ${spec.max}, got "${s}"`);
       return n;
     }
     case 'bool':
@@ -77,17 +113,22 @@ function parse(key: string, spec: (typeof SCHEMA)[keyof Config], raw: unknown, s
 }
 
 /** Loads and validates the configuration; throws ConfigError naming the first bad key. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
-  const defaults = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'config', 'defaults.json'), 'utf8')) as Record<string, unknown>;
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Config | Key, unknown>> = {}): Config {
+  const defaults = flatten(JSON.parse(fs.readFileSync(path.join(projectRoot(), 'config', 'defaults.json'), 'utf8')) as Record<string, unknown>);
   for (const k of Object.keys(defaults)) if (!(k in SCHEMA)) throw new ConfigError(`config/defaults.json has an unknown key "${k}"`);
+  const given = flatten(overrides);
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(SCHEMA)) {
     let raw: unknown = defaults[key];
     let source = 'config/defaults.json';
     if (env[spec.env] !== undefined && env[spec.env] !== '') { raw = env[spec.env]; source = `environment variable ${spec.env}`; }
-    if (key in overrides) { raw = overrides[key as keyof Config]; source = 'option'; }
-    out[key] = parse(key, spec, raw, source);
+    if (key in given) { raw = given[key]; source = 'option'; }
+    const value = parse(key, spec, raw, source);
+    const [group, leaf] = key.split('.');
+    if (leaf === undefined) out[key] = value;
+    else ((out[group] ??= {}) as Record<string, unknown>)[leaf] = value;
   }
   if ((out.holdSeconds as number) > (out.maxHoldSeconds as number)) throw new ConfigError('configuration holdSeconds must not exceed maxHoldSeconds');
+  for (const v of Object.values(out)) if (v !== null && typeof v === 'object') Object.freeze(v);
   return Object.freeze(out) as unknown as Config;
 }
