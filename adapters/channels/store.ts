@@ -1,12 +1,14 @@
 /**
  * Every SQL statement of the ARI distribution, as functions over the Db port: outbox claims for the relay,
- * per-channel sequences, counters, dead letters, replay and resync requests, lag, and full-state reads.
+ * per-channel sequences, counters, dead letters, replay and resync requests, lag, full-state reads, and
+ * retention.
  * The availability and rate snapshots are built with the same expressions as core's outbox rows, so a
  * resync sends exactly what the outbox would have.
  */
 import type { Db, Sql } from '../postgres/db';
 // The channel resync reads the same snapshots the outbox carries: one definition of each.
-import { AVAILABILITY_STATE, RATE_STATE } from '../postgres/sql';
+import { AVAILABILITY_STATE, PRUNE_BY_ID, RATE_STATE } from '../postgres/sql';
+import { pruneById, pruneByTime, type BatchResult } from '../postgres/retention';
 import type { AriChange } from '../../core/model';
 import type { AriKey } from './routing';
 import type { ChannelConfig } from '../../config/channels/validate';
@@ -262,4 +264,62 @@ export async function channelStats(db: Sql): Promise<Map<string, { delivered: nu
   const r = await db.query<{ channel: string; delivered: number; failed: number; requests: number; last_error: string | null; last_error_at: Date | null; last_delivered_at: Date | null }>('SELECT * FROM ari_channel_stats');
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return new Map(r.rows.map((x) => [x.channel, { delivered: Number(x.delivered), failed: Number(x.failed), requests: Number(x.requests), lastError: x.last_error, lastErrorAt: iso(x.last_error_at), lastDeliveredAt: iso(x.last_delivered_at) }]));
+}
+
+// ------------------------------------------------------------------------------------------ retention
+
+/** Channels that have had a change acknowledged: a disabled one among them is paused, and will catch up. */
+export async function channelsWithDeliveries(db: Sql): Promise<Set<string>> {
+  const r = await db.query<{ channel: string }>('SELECT channel FROM ari_channel_stats WHERE delivered > 0');
+  return new Set(r.rows.map((x) => x.channel));
+}
+
+/**
+ * One retention batch of the outbox ($4: the consuming channels as JSON `[{name, providers, products,
+ * rate_plans}]`). An old row stays while the relay has not published it (pending or parked) or while a
+ * channel that sells it has not acknowledged its seq or a newer one for its key (ari_channel_seq): a change
+ * still in a queue, being retried, or parked as a dead letter. Channels are at-least-once and keep the
+ * highest seq per key, so a row at or below what a channel acknowledged is never needed by it again.
+ */
+const PRUNE_OUTBOX = PRUNE_BY_ID({
+  table: 'ari_outbox', time: 'created_at',
+  cols: ['kind', 'provider_id', 'product_id', 'rate_plan_id', 'day', 'seq', 'published_at'],
+  with: `ch AS (SELECT * FROM jsonb_to_recordset($4::jsonb) AS ch(name text, providers text[], products text[], rate_plans text[]))`,
+  keep: `c.published_at IS NULL OR EXISTS (
+    SELECT 1 FROM ch
+     WHERE (c.provider_id = ANY(ch.providers) OR c.product_id = ANY(ch.products) OR (c.kind = 'rate' AND c.rate_plan_id = ANY(ch.rate_plans)))
+       AND NOT EXISTS (SELECT 1 FROM ari_channel_seq s WHERE s.channel = ch.name AND s.kind = c.kind
+             AND s.item_id = CASE WHEN c.kind = 'rate' THEN c.rate_plan_id ELSE c.product_id END AND s.day = c.day AND s.seq >= c.seq))`,
+});
+
+export async function pruneOutbox(db: Sql, consumers: Pick<ChannelConfig, 'name' | 'sells'>[], cutoff: Date, after: number, limit: number): Promise<BatchResult> {
+  const channels = consumers.map((c) => ({ name: c.name, providers: c.sells.providers, products: c.sells.products, rate_plans: c.sells.ratePlans }));
+  return pruneById(db, PRUNE_OUTBOX, cutoff, after, limit, [JSON.stringify(channels)]);
+}
+
+/**
+ * Dead letters parked before $1 that nothing can bring back to life: the channel has since acknowledged the
+ * same key at that seq or a newer one, so a replay would be dropped as superseded. Malformed bodies and
+ * letters waiting for a replay stay.
+ */
+export async function pruneSupersededDeadLetters(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
+  return pruneByTime(db, `WITH gone AS (
+      DELETE FROM ari_dead_letters WHERE id = ANY(ARRAY(
+        SELECT d.id FROM ari_dead_letters d
+         WHERE d.created_at < $1::timestamptz AND d.replay_requested_at IS NULL
+           AND jsonb_typeof(d.body) = 'object' AND jsonb_typeof(d.body->'seq') = 'number'
+           AND EXISTS (SELECT 1 FROM ari_channel_seq s
+                WHERE s.channel = d.channel AND s.kind = d.body->>'kind'
+                  AND s.item_id = CASE WHEN d.body->>'kind' = 'rate' THEN d.body->>'ratePlanId' ELSE d.body->>'productId' END
+                  AND to_char(s.day, 'YYYY-MM-DD') = d.body->>'day' AND to_jsonb(s.seq) >= d.body->'seq')
+         ORDER BY d.id LIMIT $2)) RETURNING 1)
+    SELECT count(*)::int AS deleted FROM gone`, cutoff, limit);
+}
+
+/** Resync requests carried out before $1. */
+export async function pruneDoneResyncs(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
+  return pruneByTime(db, `WITH gone AS (
+      DELETE FROM ari_resync_requests WHERE id = ANY(ARRAY(
+        SELECT id FROM ari_resync_requests WHERE done_at < $1::timestamptz ORDER BY id LIMIT $2)) RETURNING 1)
+    SELECT count(*)::int AS deleted FROM gone`, cutoff, limit);
 }

@@ -3,6 +3,8 @@
  * so it runs on PostgreSQL and PGlite alike.
  */
 import type { Sql } from '../postgres/db';
+import { PRUNE_BY_ID, PRUNE_BY_TIME } from '../postgres/sql';
+import { pruneById, pruneByTime, type BatchResult } from '../postgres/retention';
 import type { PartyId } from './types';
 
 export interface InterchangeKey {
@@ -129,4 +131,20 @@ export async function getArchived(db: Sql, id: number): Promise<ArchivedIntercha
     inReplyTo: x.in_reply_to === null ? null : Number(x.in_reply_to),
     createdAt: new Date(x.created_at as string).toISOString(),
   };
+}
+
+// ---- retention ----
+
+/** One retention batch of the raw archive (a reply or a duplicate memory pointing at a row loses the link: migration 400). */
+const PRUNE_ARCHIVE = PRUNE_BY_ID({ table: 'edifact_archive', time: 'created_at' });
+
+export function pruneArchive(db: Sql, cutoff: Date, after: number, limit: number): Promise<BatchResult> {
+  return pruneById(db, PRUNE_ARCHIVE, cutoff, after, limit);
+}
+
+/** Received interchanges remembered since before $1 (index edifact_interchanges_received, migration 400). */
+const PRUNE_INTERCHANGES = PRUNE_BY_TIME('edifact_interchanges', 'received_at');
+
+export function pruneInterchanges(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
+  return pruneByTime(db, PRUNE_INTERCHANGES, cutoff, limit);
 }

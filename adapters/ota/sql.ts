@@ -1,5 +1,7 @@
 /** Every SQL statement of the OpenTravel adapter (tables in migrations/200_ota.sql). */
 import type { Sql } from '../postgres/db';
+import { PRUNE_BY_ID, PRUNE_BY_TIME } from '../postgres/sql';
+import { pruneById, pruneByTime, type BatchResult } from '../postgres/retention';
 
 export interface ArchivedMessage {
   direction: 'in' | 'out';
@@ -166,4 +168,33 @@ export async function listDeliveries(db: Sql, filter: { status?: string; locator
     [filter.status ?? null, filter.locator ?? null, filter.providerId ?? null, Math.min(filter.limit ?? 100, 1000)],
   );
   return r.rows.map(delivery);
+}
+
+// ---- retention ----
+
+/**
+ * One retention batch of the booking_changes outbox. Its consumer is the delivery poller: an old change
+ * stays until the poller consumed it, and while a delivery it queued is still pending or parked.
+ */
+const PRUNE_BOOKING_CHANGES = PRUNE_BY_ID({
+  table: 'booking_changes', time: 'created_at', cols: ['locator', 'consumed_at'],
+  keep: `c.consumed_at IS NULL OR EXISTS (SELECT 1 FROM ota_deliveries d
+           WHERE d.locator = c.locator AND d.booking_version = 'change:' || c.id AND d.status <> 'delivered')`,
+});
+
+export function pruneBookingChanges(db: Sql, cutoff: Date, after: number, limit: number): Promise<BatchResult> {
+  return pruneById(db, PRUNE_BOOKING_CHANGES, cutoff, after, limit);
+}
+
+const PRUNE_MESSAGES = PRUNE_BY_ID({ table: 'ota_messages', time: 'at' });
+
+export function pruneMessages(db: Sql, cutoff: Date, after: number, limit: number): Promise<BatchResult> {
+  return pruneById(db, PRUNE_MESSAGES, cutoff, after, limit);
+}
+
+const PRUNE_NONCES = PRUNE_BY_TIME('ota_nonces', 'created_at');
+
+/** Nonces seen before $1 (the table holds minutes of nonces: no index needed). */
+export function pruneNonces(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
+  return pruneByTime(db, PRUNE_NONCES, cutoff, limit);
 }
