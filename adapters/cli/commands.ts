@@ -1,4 +1,4 @@
-/** Commands contributed by the protocol adapters (`translate`, `edifact`, `channels`). */
+/** Commands contributed by the protocol adapters (`translate`, `edifact`, `channels`) and `prune`. */
 import fs from 'node:fs';
 import type { Io } from './main';
 import { edifactCli } from '../edifact/cli';
@@ -10,6 +10,7 @@ import { loadConfig } from '../../config';
 import { silentLogger } from '../log/logger';
 import { openDatabase } from './app';
 import { migrate } from '../postgres/migrate';
+import { pruneCommand } from './retention';
 
 export type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -70,4 +71,5 @@ export const extraCommands: Record<string, Command> = {
       await db.close();
     }
   },
+  prune: pruneCommand,
 };

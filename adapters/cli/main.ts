@@ -27,6 +27,7 @@ usage:
   maqam edifact parse FILE    print the segment tree of an interchange as JSON
   maqam edifact ack FILE      print the CONTRL the gateway would send for an interchange
   maqam channels status|dead-letters|replay|resync   operate ARI distribution channels
+  maqam prune                 delete what the retention settings no longer keep, and print the counts
   maqam help                  this text
 
 Configuration comes from environment variables (DATABASE_URL, AMQP_URL, PORT, LOG_LEVEL, MAQAM_DATA_DIR …);

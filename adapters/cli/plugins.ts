@@ -1,6 +1,6 @@
 /**
  * The protocol adapters plugged into the running gateway: their HTTP routes, anything they attach to the
- * server (SOAP), and background workers (ARI distribution, outbound deliveries) with their health.
+ * server (SOAP), and background workers (ARI distribution, outbound deliveries, retention) with their health.
  */
 import type http from 'node:http';
 import type { Config } from '../../config';
@@ -14,6 +14,7 @@ import { startDeliveries } from '../ota/deliveries';
 import { flushArchive } from '../ota/archive';
 import { startDistribution } from '../channels/distribution';
 import { routes as channelRoutes } from '../channels/routes';
+import { startRetention } from './retention';
 
 /** The internal identity background workers read bookings as (never a credential). */
 const SYSTEM_ACTOR_ID = 'MAQAM-SYSTEM';
@@ -66,5 +67,6 @@ export async function startBackground(deps: AppDeps, config: Config): Promise<Ba
         await flushArchive(deps.db);
       },
     },
+    startRetention({ db: deps.db, log: deps.log, settings: config.retention, channels: d.channels }),
   ];
 }
