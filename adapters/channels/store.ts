@@ -7,7 +7,7 @@
  */
 import type { Db, Sql } from '../postgres/db';
 // The channel resync reads the same snapshots the outbox carries: one definition of each.
-import { AVAILABILITY_STATE, PRUNE_BY_ID, RATE_STATE } from '../postgres/sql';
+import { AVAILABILITY_STATE, PRUNE_BY_ID, PRUNE_BY_TIME, RATE_STATE } from '../postgres/sql';
 import { pruneById, pruneByTime, type BatchResult } from '../postgres/retention';
 import type { AriChange } from '../../core/model';
 import type { AriKey } from './routing';
@@ -302,24 +302,20 @@ export async function pruneOutbox(db: Sql, consumers: Pick<ChannelConfig, 'name'
  * same key at that seq or a newer one, so a replay would be dropped as superseded. Malformed bodies and
  * letters waiting for a replay stay.
  */
+const PRUNE_DEAD_LETTERS = PRUNE_BY_TIME('ari_dead_letters', 'created_at', `c.replay_requested_at IS NULL
+  AND jsonb_typeof(c.body) = 'object' AND jsonb_typeof(c.body->'seq') = 'number'
+  AND EXISTS (SELECT 1 FROM ari_channel_seq s
+       WHERE s.channel = c.channel AND s.kind = c.body->>'kind'
+         AND s.item_id = CASE WHEN c.body->>'kind' = 'rate' THEN c.body->>'ratePlanId' ELSE c.body->>'productId' END
+         AND to_char(s.day, 'YYYY-MM-DD') = c.body->>'day' AND to_jsonb(s.seq) >= c.body->'seq')`);
+
 export async function pruneSupersededDeadLetters(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
-  return pruneByTime(db, `WITH gone AS (
-      DELETE FROM ari_dead_letters WHERE id = ANY(ARRAY(
-        SELECT d.id FROM ari_dead_letters d
-         WHERE d.created_at < $1::timestamptz AND d.replay_requested_at IS NULL
-           AND jsonb_typeof(d.body) = 'object' AND jsonb_typeof(d.body->'seq') = 'number'
-           AND EXISTS (SELECT 1 FROM ari_channel_seq s
-                WHERE s.channel = d.channel AND s.kind = d.body->>'kind'
-                  AND s.item_id = CASE WHEN d.body->>'kind' = 'rate' THEN d.body->>'ratePlanId' ELSE d.body->>'productId' END
-                  AND to_char(s.day, 'YYYY-MM-DD') = d.body->>'day' AND to_jsonb(s.seq) >= d.body->'seq')
-         ORDER BY d.id LIMIT $2)) RETURNING 1)
-    SELECT count(*)::int AS deleted FROM gone`, cutoff, limit);
+  return pruneByTime(db, PRUNE_DEAD_LETTERS, cutoff, limit);
 }
 
 /** Resync requests carried out before $1. */
+const PRUNE_DONE_RESYNCS = PRUNE_BY_TIME('ari_resync_requests', 'done_at');
+
 export async function pruneDoneResyncs(db: Sql, cutoff: Date, limit: number): Promise<BatchResult> {
-  return pruneByTime(db, `WITH gone AS (
-      DELETE FROM ari_resync_requests WHERE id = ANY(ARRAY(
-        SELECT id FROM ari_resync_requests WHERE done_at < $1::timestamptz ORDER BY id LIMIT $2)) RETURNING 1)
-    SELECT count(*)::int AS deleted FROM gone`, cutoff, limit);
+  return pruneByTime(db, PRUNE_DONE_RESYNCS, cutoff, limit);
 }

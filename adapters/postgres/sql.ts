@@ -344,14 +344,15 @@ SELECT (SELECT count(*)::int FROM gone) AS deleted,
 }
 
 /**
- * One retention batch of a table without an id: deletes at most $2 rows whose `time` is before $1. The
- * rows are picked by ctid (a TID scan: picking them by a composite primary key made PostgreSQL hash-join
- * the whole table, 175 ms a batch on 1M rows against 3 ms).
+ * One retention batch by age alone: deletes at most $2 rows whose `time` is before $1 and, when given,
+ * that match `where` (SQL over the row `c`). The rows are picked by ctid (a TID scan: picking them by a
+ * composite primary key made PostgreSQL hash-join the whole table, 175 ms a batch on 1M rows against 3 ms).
  */
-export function PRUNE_BY_TIME(table: string, time: string): string {
+export function PRUNE_BY_TIME(table: string, time: string, where?: string): string {
   return `
 WITH gone AS (
-  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE ${time} < $1::timestamptz LIMIT $2)) RETURNING 1
+  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+    SELECT c.ctid FROM ${table} c WHERE c.${time} < $1::timestamptz${where ? ` AND (${where})` : ''} LIMIT $2)) RETURNING 1
 )
 SELECT count(*)::int AS deleted FROM gone`;
 }
