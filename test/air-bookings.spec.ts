@@ -49,6 +49,28 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     assert.equal((await rows()).length, 1);
   });
 
+  it('answers a PAXLST whose flight core refuses with a CONTRL rejecting that message (0085 12), keeps why, stores nothing', async () => {
+    const paxlst = fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.edi'), 'latin1')
+      .replaceAll('SVAPI:ZZZ', 'NAJMAIR:ZZZ')
+      .replaceAll('SV0000417', 'SV0000777')
+      .replace('+SV0000777++PAXLST', '+SV0000777++PAXLST++1') // UNB 0031 = 1: AL-NAJM gets a CONTRL when it asks
+      .replace("LOC+125+CGK'", "LOC+125+CG1'");
+    const before = (await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM manifests WHERE origin = 'CG1'")).rows[0].n;
+    const r = await s.request('POST', '/edifact', { raw: paxlst, headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /edifact/i);
+    // UCM: message 1 (PAXLST D 05B UN IATA) rejected (4) with 0085 12, invalid value
+    assert.match(r.text, /UCI\+SV0000777\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'/);
+    assert.match(r.text, /UCM\+[^+']+\+PAXLST:D:05B:UN:IATA\+4\+12'/);
+    assert.equal((await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM manifests WHERE origin = 'CG1'")).rows[0].n, before);
+    const arch = (await s.db.query<{ status: string; correlation: { refused?: { detail: string; violations: { path: string }[] }[] } | string }>(
+      "SELECT status, correlation FROM edifact_archive WHERE direction = 'in' AND control_ref = 'SV0000777'")).rows[0];
+    assert.equal(arch.status, 'partly refused');
+    const corr = typeof arch.correlation === 'string' ? JSON.parse(arch.correlation) : arch.correlation;
+    assert.match(corr.refused[0].detail, /origin "CG1"/);
+    assert.ok(corr.refused[0].violations.some((v: { path: string }) => v.path === '/flight/origin'));
+  });
+
   it('stores every leg of a PAXLST with a LOC+92 stop, filed under its first leg', async () => {
     const paxlst = fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-hajj-charter-stop.edi'), 'latin1')
       .replaceAll('GAAPI:ZZZ', 'NAJMAIR:ZZZ');

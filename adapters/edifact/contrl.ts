@@ -122,7 +122,8 @@ function bodyReports(m: Message, version: 3 | 4): SegmentData[] {
 
 function ucm(m: Message, version: 3 | 4): SegmentData[] {
   const errs = errors(m.findings);
-  const ht = errs.find(isHeaderTrailer);
+  // the UCM carries a header/trailer error, else one about the message as a whole (a value core refused)
+  const ht = errs.find(isHeaderTrailer) ?? errs.find((f) => f.messageSegment === undefined && f.level === 'message' && !f.tag);
   const action = m.rejected ? '4' : '7';
   const seg: SegmentData = { tag: 'UCM', elements: [[echo(m.ref, 14)], s009(m), [action], ...(m.rejected ? errorPart(ht, version, !(ht && (ht.code === '28' || ht.code === '29'))) : [])] };
   return [seg, ...(m.rejected ? bodyReports(m, version) : [])];

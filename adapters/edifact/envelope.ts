@@ -128,6 +128,11 @@ export interface InboundOptions extends EnvelopeContext {
   now?: Date;
   /** Use this control reference instead of the persisted sequence (tests without a database). */
   controlRef?: string;
+  /**
+   * Runs on each processable interchange (not rejected, not a duplicate) after it is archived and before its
+   * CONTRL is built: what it marks rejected there (a message the core refused) the CONTRL reports.
+   */
+  beforeContrl?: (ii: { interchange: Interchange; partner: PartnerProfile | null; archiveId: number | null }) => Promise<void>;
 }
 
 export interface InboundInterchange {
@@ -187,6 +192,7 @@ export async function processInbound(bytes: Uint8Array, opts: InboundOptions): P
       });
       if (!env.duplicate && !ich.rejected) await setInterchangeStatus(opts.db, { sender: ich.sender, controlRef: ich.controlRef }, 'received', archiveId);
     }
+    if (opts.beforeContrl && !ich.rejected && !env.duplicate) await opts.beforeContrl({ interchange: ich, partner: p, archiveId });
     let contrl: InboundInterchange['contrl'] = null;
     if (wantsContrl(ich, p)) {
       const seqKey = p?.id ?? `SENDER:${ich.sender.id || 'UNKNOWN'}`;

@@ -12,6 +12,7 @@
  * interchange gets the CONTRL with 26.
  */
 import type { GatewayApi } from '../../../core/api';
+import { GatewayError } from '../../../core/errors';
 import type { Actor, AirBooking, Booking, Manifest } from '../../../core/model';
 import type { Sql } from '../../postgres/db';
 import {
@@ -71,11 +72,10 @@ function rejectionStatus(ich: Interchange): number {
 interface Answered {
   responses: ResponseMessage[];
   bookings: Booking[];
-  canonical: unknown[];
 }
 
 async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, messages: Message[], now: Date, interactiveOnly: boolean): Promise<Answered> {
-  const out: Answered = { responses: [], bookings: [], canonical: [] };
+  const out: Answered = { responses: [], bookings: [] };
   const tctx = { refDate: referenceDay(ich.date, now) };
   for (const m of messages) {
     const interactive = m.type === 'AVLREQ' || m.type === 'RESREQ';
@@ -99,15 +99,36 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
       const res = await runReservation(deps.gateway, ctx, r.command, `edifact:${actor.partnerId}`);
       if (res.booking) out.bookings.push(res.booking);
       out.responses.push({ type, ref: m.ref, segments: res.segments });
-    } else {
-      const translated = translateMessage(m, ich, now).canonical;
-      // Flights reach the hub this way: PNRs and manifests are stored, to be linked with packages.
-      if (m.type === 'PNRGOV') await deps.gateway.recordAirBookings({ actor }, translated as AirBooking[]);
-      else if (m.type === 'PAXLST') for (const manifest of translated as Manifest[]) await deps.gateway.recordManifest({ actor }, manifest);
-      out.canonical.push(...translated);
     }
   }
   return out;
+}
+
+/**
+ * Batch messages (PAXLST, PNRGOV): translated and stored before the CONTRL is built, so that a message
+ * core refuses (a flight or traveller it cannot store) is reported rejected in that CONTRL (0085 from the
+ * error registry: 12, invalid value, for bad input) and the refusal, with every problem, is kept on the archived interchange.
+ */
+async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, archiveId: number | null, now: Date): Promise<unknown[]> {
+  const canonical: unknown[] = [];
+  const refused: Record<string, unknown>[] = [];
+  for (const m of ich.messages) {
+    if (m.rejected || (m.type !== 'PNRGOV' && m.type !== 'PAXLST')) continue;
+    const translated = translateMessage(m, ich, now).canonical;
+    try {
+      // Flights reach the hub this way: PNRs and manifests are stored, to be linked with packages.
+      if (m.type === 'PNRGOV') await deps.gateway.recordAirBookings({ actor }, translated as AirBooking[]);
+      else for (const manifest of translated as Manifest[]) await deps.gateway.recordManifest({ actor }, manifest);
+      canonical.push(...translated);
+    } catch (e) {
+      if (!(e instanceof GatewayError) || e.spec.http >= 500) throw e;
+      m.rejected = true;
+      m.findings.push({ code: e.spec.edifact0085 || '12', severity: 'error', level: 'message', message: `${m.type} ${m.ref} refused: ${e.message}` });
+      refused.push({ message: m.ref, type: m.type, code: e.code, detail: e.message, violations: e.violations ?? [] });
+    }
+  }
+  if (refused.length && deps.db && archiveId !== null) await correlateArchive(deps.db, archiveId, { refused }, 'partly refused');
+  return canonical;
 }
 
 async function replyRef(deps: EdifactDeps, ii: InboundInterchange): Promise<string> {
@@ -122,7 +143,11 @@ async function replyRef(deps: EdifactDeps, ii: InboundInterchange): Promise<stri
 export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; bytes: Buffer }): Promise<EdifactReply> {
   const now = deps.now?.() ?? new Date();
   const partners = deps.partners ?? (defaultPartners ??= loadPartnerProfiles());
-  const inbound = await processInbound(req.bytes, { partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now });
+  const recorded = new Map<Interchange, unknown[]>();
+  const inbound = await processInbound(req.bytes, {
+    partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now,
+    beforeContrl: async (ii) => void recorded.set(ii.interchange, await recordBatchMessages(deps, req.actor, ii.interchange, ii.archiveId, now)),
+  });
   if (inbound.interchanges.length === 0) {
     const code = firstError(inbound.findings)?.code ?? '13';
     return { status: 400, contentType: EDIFACT_CONTENT_TYPE, body: noInterchangeContrl(code, `R${now.getTime().toString(36).toUpperCase()}`.slice(0, 14), now), canonical: [] };
@@ -140,7 +165,7 @@ export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; byte
       continue;
     }
     const a = await answerMessages(deps, req.actor, ich, ich.messages, now, retry);
-    canonical.push(...a.canonical);
+    canonical.push(...(recorded.get(ich) ?? []));
     if (a.responses.length === 0) {
       if (ii.contrl) bodies.push(ii.contrl.bytes);
       if (retry) status = Math.max(status, 409);
