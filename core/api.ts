@@ -79,7 +79,7 @@ export interface GatewayApi {
   recordAirBookings(ctx: Ctx, bookings: AirBooking[]): Promise<{ stored: number }>;
   getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking>;
   /** Stores a passenger or crew manifest of one flight (replacing the previous one for that flight). */
-  recordManifest(ctx: Ctx, manifest: Manifest): Promise<void>;
+  recordManifest(ctx: Ctx, manifest: Manifest, opts?: { forFiling?: boolean }): Promise<void>;
 
   /** Releases expired holds; returns how many bookings expired. */
   expireHolds(): Promise<number>;

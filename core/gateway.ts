@@ -15,7 +15,7 @@ import { SearchCache } from './search-cache';
 import { addDays, daysBetween } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, Checker, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -424,8 +424,12 @@ class Gateway implements GatewayApi {
     return b;
   }
 
-  /** A manifest without `legs` (sent before manifests had them) is stored with `legs: [flight]`. */
-  async recordManifest(ctx: Ctx, m: Manifest): Promise<void> {
+  /**
+   * A manifest without `legs` (sent before manifests had them) is stored with `legs: [flight]`. A manifest
+   * reported by an airline is stored as reported (its translator has already warned about odd fields); one
+   * the hub files with an authority (`forFiling`) must be complete: every traveller field well-formed.
+   */
+  async recordManifest(ctx: Ctx, m: Manifest, opts: { forFiling?: boolean } = {}): Promise<void> {
     this.assertReporter(ctx, 'manifest');
     const c = new Checker();
     const checkFlight = (v: unknown, path: string): Record<string, unknown> | undefined => {
@@ -452,10 +456,21 @@ class Gateway implements GatewayApi {
       }
     }
     if (m?.kind !== 'passengers' && m?.kind !== 'crew') c.add('/kind', 'kind must be passengers or crew');
+    const travellers = (m as { travellers?: unknown } | null)?.travellers;
+    if (!Array.isArray(travellers)) c.add('/travellers', 'travellers must be a list');
+    else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
+    else if (opts.forFiling) travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`, { mononym: true }));
+    else travellers.forEach((t, i) => {
+      const o = c.object(t, `/travellers/${i}`);
+      if (o && typeof o.surname !== 'string') c.add(`/travellers/${i}/surname`, 'surname must be a string');
+    });
     c.done('The manifest is invalid');
     await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
   }
 }
+
+/** More than the seats of any airliner: a manifest is one flight's. */
+const MAX_MANIFEST_TRAVELLERS = 1000;
 
 const REPLAY = Symbol('replay');
 

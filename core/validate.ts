@@ -99,11 +99,15 @@ function checkItem(c: Checker, raw: unknown, path: string): void {
   }
 }
 
-function checkTraveller(c: Checker, raw: unknown, path: string): void {
+/**
+ * Checks one traveller (names, gender, dates, countries, documents) at `path`. `mononym`: a traveller may
+ * have a surname only (many Indonesian and Javanese pilgrims have one name): givenName may be empty.
+ */
+export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean } = {}): void {
   const t = c.object(raw, path);
   if (!t) return;
   c.str(t, 'surname', path, { required: true, max: 70 });
-  c.str(t, 'givenName', path, { required: true, max: 70 });
+  if (opts.mononym && t.givenName === '') { /* one name only */ } else c.str(t, 'givenName', path, { required: !opts.mononym, max: 70 });
   c.str(t, 'middleName', path, { max: 70 });
   c.str(t, 'surnameArabic', path, { max: 70 });
   c.str(t, 'givenNameArabic', path, { max: 70 });

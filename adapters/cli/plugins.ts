@@ -9,7 +9,7 @@ import { otaRoutes } from '../ota/routes';
 import { attachSoap } from '../ota/soap';
 import { loadRegistry, type OtaRegistry } from '../ota/partners';
 import { errorRs, issuesOf, rsNameFor } from '../ota/envelope';
-import { edifactRoute } from '../edifact/messages/http';
+import { edifactRoute, manifestRoute } from '../edifact/messages/http';
 import { startDeliveries } from '../ota/deliveries';
 import { flushArchive } from '../ota/archive';
 import { startDistribution } from '../channels/distribution';
@@ -40,7 +40,7 @@ function otaError(e: Parameters<NonNullable<Route['renderError']>>[0], req: { pa
 
 export function protocolRoutes(): Route[] {
   const ota = otaRoutes(registry).map((r) => (r.method === 'POST' ? { ...r, renderError: otaError } : r));
-  return [...ota, edifactRoute(), ...channelRoutes];
+  return [...ota, edifactRoute(), manifestRoute(), ...channelRoutes];
 }
 
 export async function attachProtocols(server: http.Server, deps: AppDeps): Promise<void> {

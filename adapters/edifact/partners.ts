@@ -48,10 +48,17 @@ export interface EdifactProfile {
   lineBreaks?: boolean;
 }
 
+/**
+ * An `authority` (border control, the Hajj and Umrah ministry's APIS) only receives what the hub sends it,
+ * PAXLST manifests; it is not a partner of the store and never signs in.
+ */
+export type ProfileKind = PartnerKind | 'authority';
+export const PROFILE_KINDS: readonly ProfileKind[] = [...PARTNER_KINDS, 'authority'];
+
 export interface PartnerProfile {
   id: string;
   name: string;
-  kind: PartnerKind;
+  kind: ProfileKind;
   edifact: EdifactProfile;
   /** File it was loaded from. */
   source?: string;
@@ -75,7 +82,7 @@ export function validateProfile(raw: unknown, source = 'profile'): PartnerProfil
   for (const k of Object.keys(o)) if (!KEYS_TOP.has(k)) p.push(`${k}: unknown key`);
   if (typeof o.id !== 'string' || !/^[A-Z0-9][A-Z0-9-]{1,39}$/.test(o.id)) p.push('id: must be upper case letters, digits and -, 2–40 characters');
   if (typeof o.name !== 'string' || !o.name.trim()) p.push('name: must be a non-empty string');
-  if (typeof o.kind !== 'string' || !(PARTNER_KINDS as readonly string[]).includes(o.kind)) p.push(`kind: must be one of ${PARTNER_KINDS.join(', ')}`);
+  if (typeof o.kind !== 'string' || !(PROFILE_KINDS as readonly string[]).includes(o.kind)) p.push(`kind: must be one of ${PROFILE_KINDS.join(', ')}`);
   const e = o.edifact as Record<string, unknown> | undefined;
   if (typeof e !== 'object' || e === null || Array.isArray(e)) {
     p.push('edifact: must be an object');

@@ -1,0 +1,66 @@
+/**
+ * Filing a pilgrim manifest with an authority: an Umrah company, an agency or an airline posts the canonical
+ * manifest (JSON) to `POST /edifact/manifests?to=<authority>`; the hub checks it (core), stores it under
+ * its flight, writes the PAXLST the authority's profile asks for (syntax identifier, separators, its UNB
+ * id), numbers the interchange from the persisted per-authority sequence, archives it with what it carries,
+ * and answers with the interchange. Nothing is stored, numbered or archived when the manifest is refused.
+ */
+import type { Actor, Manifest } from '../../../core/model';
+import type { GatewayApi } from '../../../core/api';
+import { gwError } from '../../../core/errors';
+import type { Sql } from '../../postgres/db';
+import { archiveInterchange, charsetsOf, loadPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
+import { manifestToPaxlst } from './outbound';
+
+export interface FiledManifest {
+  authority: string;
+  controlRef: string;
+  archiveId: number;
+  bytes: Buffer;
+}
+
+let defaultPartners: PartnerDirectory | undefined;
+
+/** The authorities manifests can be filed with (profiles of kind `authority`). */
+function authorities(partners: PartnerDirectory): string[] {
+  return partners.profiles.filter((p) => p.kind === 'authority').map((p) => p.id);
+}
+
+/**
+ * Checks and stores the manifest, then writes, numbers and archives its PAXLST for the authority `to`.
+ * Throws GW_BAD_INPUT (manifest or `to` invalid, every problem with its path), GW_NOT_FOUND (no such
+ * authority) or GW_FORBIDDEN (a partner kind that does not report manifests).
+ */
+export async function fileManifest(
+  deps: { gateway: GatewayApi; db: Sql; partners?: PartnerDirectory; now?: () => Date },
+  req: { actor: Actor; to: string | null; manifest: unknown },
+): Promise<FiledManifest> {
+  const partners = deps.partners ?? (defaultPartners ??= loadPartnerProfiles());
+  const known = authorities(partners);
+  if (!req.to) throw gwError('GW_BAD_INPUT', `say which authority receives the manifest: ?to=${known[0] ?? 'AUTHORITY-ID'} (known: ${known.join(', ') || 'none configured in config/partners'})`);
+  const profile = partners.get(req.to);
+  if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (known: ${known.join(', ') || 'none configured in config/partners'})`);
+  const manifest = req.manifest as Manifest;
+  // core checks every field (with paths) and stores the manifest under its flight; a refusal stops here
+  await deps.gateway.recordManifest({ actor: req.actor }, manifest, { forFiling: true });
+  const controlRef = await nextControlRef(deps.db, profile.id);
+  const recipient = profile.edifact.ids[0];
+  const bytes = manifestToPaxlst(manifest, {
+    sender: OUR_ID,
+    recipient,
+    controlRef,
+    syntaxId: charsetsOf(profile)[0],
+    separators: separatorsOf(profile),
+    prepared: deps.now?.() ?? new Date(),
+  });
+  const f = manifest.flight;
+  const archiveId = await archiveInterchange(deps.db, {
+    direction: 'out', partnerId: profile.id, sender: OUR_ID.id, recipient: recipient.id, controlRef, messageTypes: ['PAXLST'], bytes,
+    status: 'issued',
+    correlation: {
+      manifest: { carrier: f.carrier, flightNumber: f.flightNumber, departureDate: f.departureDate, origin: f.origin, kind: manifest.kind },
+      filedBy: req.actor.partnerId, travellers: manifest.travellers.length,
+    },
+  });
+  return { authority: profile.id, controlRef, archiveId, bytes };
+}

@@ -1,0 +1,131 @@
+/**
+ * Filing pilgrim manifests with an authority over real HTTP (`POST /edifact/manifests?to=SA-APIS`): the
+ * PAXLST the authority gets (read back with our parser, structure validation on), the persisted control
+ * reference sequence, the archive row, the stored manifest, and refusals that leave everything unchanged.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { forEachBackend } from './support/db';
+import { openServer, type TestServer } from './support/server';
+import { parseInterchanges } from '../adapters/edifact';
+import { translateEdifact as translate } from '../adapters/edifact/messages';
+import { projectRoot } from '../core/paths';
+import type { Manifest } from '../core/model';
+
+function sample(): Manifest {
+  const file = path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.canonical.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest[])[0];
+}
+
+forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (backend) => {
+  let s: TestServer;
+  before(async () => {
+    s = await openServer(backend, { days: 3 });
+  });
+  after(async () => { await s?.close(); });
+
+  const count = async (table: string, where = 'true') => (await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`)).rows[0].n;
+  const file = (body: unknown, opts: { to?: string | null; as?: string; accept?: string } = {}) => {
+    const to = opts.to === undefined ? 'SA-APIS' : opts.to;
+    return s.request('POST', `/edifact/manifests${to === null ? '' : `?to=${encodeURIComponent(to)}`}`, {
+      as: opts.as ?? 'AG-NOOR', body, headers: opts.accept ? { accept: opts.accept } : {},
+    });
+  };
+
+  it('answers 201 with a PAXLST to the authority that reads back to the same manifest, archived and numbered', async () => {
+    const m = sample();
+    const r = await file(m);
+    assert.equal(r.status, 201, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /application\/edifact/i);
+    const text = r.text;
+    // the authority's profile: UNOA, default separators, its UNB id; a UNG group for IATA PAXLST
+    assert.match(text, /^UNA:\+\.\? 'UNB\+UNOA:4\+MAQAM:ZZZ\+SAUAPIS:ZZZ\+\d{8}:\d{4}\+(\d+)'UNG\+PAXLST\+/);
+    const ref = r.headers.get('x-maqam-control-ref')!;
+    assert.ok(text.includes(`'UNZ+1+${ref}'`), 'the UNZ closes the interchange with the same reference');
+    // our own parser, structure validation on, finds no error; the translator gives the manifest back
+    const parsed = parseInterchanges(Buffer.from(text, 'latin1'), { validate: true });
+    assert.deepEqual(parsed.interchanges.flatMap((i) => i.findings).filter((f) => f.severity === 'error'), []);
+    const back = translate(Buffer.from(text, 'latin1'));
+    assert.deepEqual(back.findings.filter((f) => f.severity === 'error'), []);
+    const got = back.canonical[0] as Manifest;
+    assert.deepEqual(got.flight, m.flight);
+    // UNOA: O'NEILL goes out escaped and comes back whole
+    assert.deepEqual(got.travellers.map((t) => `${t.surname}/${t.givenName}/${t.documents?.[0]?.number}`), m.travellers.map((t) => `${t.surname}/${t.givenName}/${t.documents?.[0]?.number}`));
+    // archived as an outgoing interchange with what it carries
+    const row = (await s.db.query<{ direction: string; partner_id: string; recipient: string; control_ref: string; status: string; correlation: unknown; bytes: Uint8Array }>(
+      'SELECT direction, partner_id, recipient, control_ref, status, correlation, bytes FROM edifact_archive WHERE id = $1', [Number(r.headers.get('x-maqam-archive-id'))])).rows[0];
+    assert.equal(row.direction, 'out');
+    assert.equal(row.partner_id, 'SA-APIS');
+    assert.equal(row.recipient, 'SAUAPIS');
+    assert.equal(row.control_ref, ref);
+    assert.equal(row.status, 'issued');
+    assert.equal(Buffer.from(row.bytes).toString('latin1'), text);
+    const corr = (typeof row.correlation === 'string' ? JSON.parse(row.correlation) : row.correlation) as { manifest: Record<string, string>; filedBy: string; travellers: number };
+    assert.deepEqual(corr.manifest, { carrier: 'SV', flightNumber: '817', departureDate: '2025-02-10', origin: 'CGK', kind: 'passengers' });
+    assert.equal(corr.filedBy, 'AG-NOOR');
+    assert.equal(corr.travellers, 3);
+    // stored under its flight
+    assert.equal(await count('manifests', "carrier = 'SV' AND flight_number = '817'"), 1);
+  });
+
+  it('numbers each interchange to the authority from its persisted sequence, and answers JSON when asked', async () => {
+    const a = await file(sample());
+    // a pilgrim with one name only (common in Indonesia) is filed with the surname alone
+    const mononym = { surname: 'SUPARMAN', givenName: '', gender: 'M', nationality: 'IDN', documents: [{ type: 'P', number: 'C7766554', issuingCountry: 'IDN' }] };
+    const b = await file({ ...sample(), reference: 'SECOND', travellers: [...sample().travellers, mononym] }, { accept: 'application/json' });
+    assert.equal(a.status, 201, a.text);
+    assert.equal(b.status, 201, b.text);
+    assert.equal(Number(b.json.controlRef), Number(a.headers.get('x-maqam-control-ref')) + 1);
+    assert.equal(b.json.authority, 'SA-APIS');
+    assert.match(b.json.interchange, /^UNA/);
+    assert.ok(b.json.interchange.includes("'NAD+FL+++SUPARMAN'"), b.json.interchange);
+    assert.ok(b.json.interchange.includes("'CNT+42:4'"));
+    assert.equal(String(b.json.archiveId), b.headers.get('x-maqam-archive-id'));
+    assert.equal(await count('manifests', "carrier = 'SV' AND flight_number = '817'"), 1, 'filing the flight again replaces its manifest');
+  });
+
+  it('refuses a bad manifest with every problem and its path, and stores, numbers and archives nothing', async () => {
+    const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
+    const m = sample() as unknown as Record<string, unknown>;
+    const bad = {
+      ...m,
+      flight: { ...(m.flight as object), origin: 'cgk1' },
+      legs: undefined,
+      travellers: [{ surname: 'SANTOSO', gender: 'X', birthDate: '1967-02-30', documents: [{ type: 'P', issuingCountry: 'ID' }] }],
+    };
+    const r = await file(bad);
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+    assert.equal(r.json.code, 'GW_BAD_INPUT');
+    const paths = (r.json.violations as { path: string }[]).map((v) => v.path).sort();
+    for (const p of ['/flight/origin', '/travellers/0/gender', '/travellers/0/birthDate', '/travellers/0/documents/0/number', '/travellers/0/documents/0/issuingCountry']) {
+      assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+    }
+    const notAList = await file({ ...m, travellers: 'everyone' });
+    assert.equal(notAList.status, 400);
+    assert.ok((notAList.json.violations as { path: string }[]).some((v) => v.path === '/travellers'));
+    assert.equal(await count('edifact_archive'), before.archive);
+    assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
+    assert.equal(await count('manifests', "origin = 'cgk1'"), 0);
+  });
+
+  it('names the authorities it knows when `to` is missing or unknown, and says who may file', async () => {
+    const missing = await file(sample(), { to: null });
+    assert.equal(missing.status, 400, missing.text);
+    assert.match(missing.json.detail, /\?to=SA-APIS/);
+    const unknown = await file(sample(), { to: 'XX-APIS' });
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.match(unknown.json.detail, /no authority "XX-APIS" \(known: SA-APIS\)/);
+    // an EDIFACT partner that is not an authority is not a place to file manifests with
+    const notAuthority = await file(sample(), { to: 'AL-NAJM' });
+    assert.equal(notAuthority.status, 404, notAuthority.text);
+    const hotel = await file(sample(), { as: 'MED-ANSAR' });
+    assert.equal(hotel.status, 403, hotel.text);
+    assert.match(hotel.json.detail, /cannot report manifests/);
+    const notJson = await s.request('POST', '/edifact/manifests?to=SA-APIS', { as: 'AG-NOOR', raw: 'UNA:+.? ', headers: { 'content-type': 'application/edifact' } });
+    assert.equal(notJson.status, 415, notJson.text);
+    const noCredentials = await s.request('POST', '/edifact/manifests?to=SA-APIS', { body: sample() });
+    assert.equal(noCredentials.status, 401, noCredentials.text);
+  });
+});
