@@ -19,7 +19,7 @@ export { serializeSegments, serializeInterchange, buildInterchange, segmentToStr
 export { SegmentReader } from './reader';
 export { buildContrl, contrlMessage, type Contrl, type ContrlOptions } from './contrl';
 export { checkEnvelope, processInbound, peekSender, wantsContrl, type EnvelopeContext, type EnvelopeResult, type InboundOptions, type InboundResult, type InboundInterchange } from './envelope';
-export { charsetsOf, loadPartnerProfiles, validateProfile, parseOptionsFor, separatorsOf, passwordMatches, ourIds, PartnerDirectory, ProfileError, type PartnerProfile, type EdifactProfile, type AckPolicy } from './partners';
+export { charsetsOf, loadPartnerProfiles, sharedPartnerProfiles, validateProfile, parseOptionsFor, separatorsOf, passwordMatches, ourIds, PartnerDirectory, ProfileError, type PartnerProfile, type EdifactProfile, type AckPolicy } from './partners';
 export { claimInterchange, setInterchangeStatus, releaseInterchange, nextControlRef, archiveInterchange, correlateArchive, getArchived, type ArchiveRecord, type ArchivedInterchange } from './sql';
 export { StructureValidator, validateMessage, structureFor, serviceSegments, d21aSegments } from './structure';
 export { value } from './reader';

@@ -166,6 +166,13 @@ export function partnersDir(): string {
   return process.env.MAQAM_PARTNERS_DIR ?? path.join(projectRoot(), 'config', 'partners');
 }
 
+let shared: PartnerDirectory | undefined;
+
+/** The profiles of `partnersDir()`, loaded once per process and shared by the EDIFACT routes. */
+export function sharedPartnerProfiles(): PartnerDirectory {
+  return (shared ??= loadPartnerProfiles());
+}
+
 /** Loads and validates every `*.json` profile with an `edifact` section in the folder. */
 export function loadPartnerProfiles(dir = partnersDir()): PartnerDirectory {
   const out: PartnerProfile[] = [];

@@ -16,7 +16,7 @@ import { GatewayError } from '../../../core/errors';
 import type { Actor, AirBooking, Booking, Manifest } from '../../../core/model';
 import type { Sql } from '../../postgres/db';
 import {
-  archiveInterchange, correlateArchive, loadPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
+  archiveInterchange, correlateArchive, sharedPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
   type Finding as EngineFinding, type InboundInterchange, type Interchange, type Message, type PartnerDirectory, type SegmentData,
 } from '..';
 import { runAvailability, runReservation } from './exec';
@@ -44,8 +44,6 @@ export interface EdifactReply {
 }
 
 export const EDIFACT_CONTENT_TYPE = 'application/EDIFACT';
-
-let defaultPartners: PartnerDirectory | null = null;
 
 function firstError(fs: EngineFinding[]): EngineFinding | undefined {
   return fs.find((f) => f.severity === 'error');
@@ -123,7 +121,7 @@ async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interch
     } catch (e) {
       if (!(e instanceof GatewayError) || e.spec.http >= 500) throw e;
       m.rejected = true;
-      m.findings.push({ code: e.spec.edifact0085 || '12', severity: 'error', level: 'message', message: `${m.type} ${m.ref} refused: ${e.message}` });
+      m.findings.push({ code: e.spec.edifact0085, severity: 'error', level: 'message', message: `${m.type} ${m.ref} refused: ${e.message}` });
       refused.push({ message: m.ref, type: m.type, code: e.code, detail: e.message, violations: e.violations ?? [] });
     }
   }
@@ -142,7 +140,7 @@ async function replyRef(deps: EdifactDeps, ii: InboundInterchange): Promise<stri
  */
 export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; bytes: Buffer }): Promise<EdifactReply> {
   const now = deps.now?.() ?? new Date();
-  const partners = deps.partners ?? (defaultPartners ??= loadPartnerProfiles());
+  const partners = deps.partners ?? sharedPartnerProfiles();
   const recorded = new Map<Interchange, unknown[]>();
   const inbound = await processInbound(req.bytes, {
     partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now,

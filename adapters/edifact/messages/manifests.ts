@@ -9,7 +9,7 @@ import type { Actor, Manifest } from '../../../core/model';
 import type { GatewayApi } from '../../../core/api';
 import { gwError } from '../../../core/errors';
 import type { Sql } from '../../postgres/db';
-import { archiveInterchange, charsetsOf, loadPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
+import { archiveInterchange, charsetsOf, sharedPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
 import { manifestToPaxlst } from './outbound';
 
 export interface FiledManifest {
@@ -18,8 +18,6 @@ export interface FiledManifest {
   archiveId: number;
   bytes: Buffer;
 }
-
-let defaultPartners: PartnerDirectory | undefined;
 
 /** The authorities manifests can be filed with (profiles of kind `authority`). */
 function authorities(partners: PartnerDirectory): string[] {
@@ -35,11 +33,12 @@ export async function fileManifest(
   deps: { gateway: GatewayApi; db: Sql; partners?: PartnerDirectory; now?: () => Date },
   req: { actor: Actor; to: string | null; manifest: unknown },
 ): Promise<FiledManifest> {
-  const partners = deps.partners ?? (defaultPartners ??= loadPartnerProfiles());
+  const partners = deps.partners ?? sharedPartnerProfiles();
   const known = authorities(partners);
-  if (!req.to) throw gwError('GW_BAD_INPUT', `say which authority receives the manifest: ?to=${known[0] ?? 'AUTHORITY-ID'} (known: ${known.join(', ') || 'none configured in config/partners'})`);
+  const knownText = `known: ${known.join(', ') || 'none configured in config/partners'}`;
+  if (!req.to) throw gwError('GW_BAD_INPUT', `say which authority receives the manifest: ?to=${known[0] ?? 'AUTHORITY-ID'} (${knownText})`);
   const profile = partners.get(req.to);
-  if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (known: ${known.join(', ') || 'none configured in config/partners'})`);
+  if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (${knownText})`);
   const manifest = req.manifest as Manifest;
   // core checks every field (with paths) and stores the manifest under its flight; a refusal stops here
   await deps.gateway.recordManifest({ actor: req.actor }, manifest, { forFiling: true });
