@@ -79,6 +79,15 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.match(r2.stderr, /databaseUrl \(environment variable DATABASE_URL\) must start with postgres:/);
   });
 
+  it('stops at start-up on a bad EDIFACT partner profile, naming the file and the key', () => {
+    const partners = fs.mkdtempSync(path.join(dir, 'partners-'));
+    fs.writeFileSync(path.join(partners, 'gds-bad.json'), JSON.stringify({ id: 'GDS-BAD', name: 'Bad', kind: 'gds', edifact: { ids: [{ id: 'BAD' }], charset: 'UNOA', syntaxVersion: 5, separators: ":+.? '", ignoreRepetition: false, ackPolicy: 'errors', mode: 'strict' } }));
+    const r = spawnSync(process.execPath, [BIN, 'start'], { env: freshEnv({ MAQAM_PARTNERS_DIR: partners, MAQAM_DATA_DIR: path.join(dir, 'never') }), encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 78, r.stderr);
+    assert.match(r.stderr, /gds-bad\.json: edifact\.syntaxVersion: must be 1, 2, 3 or 4/);
+    assert.equal(fs.existsSync(path.join(dir, 'never')), false, 'nothing is opened before the profiles are checked');
+  });
+
   it('prints usage for an unknown command', () => {
     const r = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 2);

@@ -49,6 +49,7 @@ export function loadDemoWorld(): World {
 }
 
 export async function startApp(config: Config, log: Logger, opts: { db?: Db; progress?: (m: string) => void } = {}): Promise<App> {
+  const routes = [...apiRoutes, ...protocolRoutes()]; // partner profiles are checked before anything starts
   const db = opts.db ?? await openDatabase(config, log);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { applied });
@@ -74,7 +75,7 @@ export async function startApp(config: Config, log: Logger, opts: { db?: Db; pro
       return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', ...parts });
     },
   };
-  const server = createHttpServer({ deps, routes: [health, ...apiRoutes, ...protocolRoutes()], maxBodyBytes: config.maxBodyBytes });
+  const server = createHttpServer({ deps, routes: [health, ...routes], maxBodyBytes: config.maxBodyBytes });
   await attachProtocols(server, deps);
   const port = await listen(server, config.port, config.host);
 

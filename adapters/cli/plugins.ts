@@ -10,6 +10,8 @@ import { attachSoap } from '../ota/soap';
 import { loadRegistry, type OtaRegistry } from '../ota/partners';
 import { errorRs, issuesOf, rsNameFor } from '../ota/envelope';
 import { edifactRoute, manifestRoute } from '../edifact/messages/http';
+import { sharedPartnerProfiles } from '../edifact';
+import { ConfigError } from '../../config';
 import { startDeliveries } from '../ota/deliveries';
 import { flushArchive } from '../ota/archive';
 import { startDistribution } from '../channels/distribution';
@@ -38,7 +40,21 @@ function otaError(e: Parameters<NonNullable<Route['renderError']>>[0], req: { pa
   };
 }
 
+/**
+ * Loads the partner profiles (OTA, EDIFACT) once, at start-up: a bad file stops the gateway with exit 78
+ * and a message naming the file and the key, instead of failing each request later.
+ */
+function loadProfiles(): void {
+  try {
+    registry();
+    sharedPartnerProfiles();
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 export function protocolRoutes(): Route[] {
+  loadProfiles();
   const ota = otaRoutes(registry).map((r) => (r.method === 'POST' ? { ...r, renderError: otaError } : r));
   return [...ota, edifactRoute(), manifestRoute(), ...channelRoutes];
 }
