@@ -65,10 +65,32 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     assert.equal((await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM manifests WHERE origin = 'CG1'")).rows[0].n, before);
     const arch = (await s.db.query<{ status: string; correlation: { refused?: { detail: string; violations: { path: string }[] }[] } | string }>(
       "SELECT status, correlation FROM edifact_archive WHERE direction = 'in' AND control_ref = 'SV0000777'")).rows[0];
-    assert.equal(arch.status, 'partly refused');
+    assert.equal(arch.status, 'refused', 'its only message was refused');
     const corr = typeof arch.correlation === 'string' ? JSON.parse(arch.correlation) : arch.correlation;
     assert.match(corr.refused[0].detail, /origin "CG1"/);
     assert.ok(corr.refused[0].violations.some((v: { path: string }) => v.path === '/flight/origin'));
+  });
+
+  it('stores the good PAXLST of an interchange and refuses the other: CONTRL accepts one and rejects one, archive says partly refused', async () => {
+    const fixture = fs.readFileSync(path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.edi'), 'latin1').replaceAll('SVAPI:ZZZ', 'NAJMAIR:ZZZ');
+    const unh = fixture.indexOf('UNH+');
+    const une = fixture.indexOf('UNE+');
+    const good = fixture.slice(unh, une).replaceAll('SV817', 'SV819');
+    const bad = good.replaceAll('PAX417', 'PAX418').replaceAll('SV819', 'SV821').replace("LOC+125+CGK'", "LOC+125+CG1'");
+    const raw = fixture.slice(0, unh).replaceAll('SV0000417', 'SV0000778').replace('+SV0000778++PAXLST', '+SV0000778++PAXLST++1')
+      + good + bad + "UNE+2+417'\nUNZ+1+SV0000778'\n";
+    const r = await s.request('POST', '/edifact', { raw, headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /UCM\+PAX418\+PAXLST:D:05B:UN:IATA\+4\+12'/, 'the refused message is rejected');
+    assert.doesNotMatch(r.text, /UCM\+PAX417\+[^']*\+4/, 'the good message is not rejected');
+    const flights = (await s.db.query<{ flight_number: string }>("SELECT flight_number FROM manifests WHERE flight_number IN ('819', 'SV819', '821', 'SV821')")).rows.map((x) => x.flight_number);
+    assert.equal(flights.length, 1, `only the good flight is stored: ${flights.join(', ')}`);
+    assert.match(flights[0], /819$/);
+    const arch = (await s.db.query<{ status: string; correlation: { refused?: { message: string }[] } | string }>(
+      "SELECT status, correlation FROM edifact_archive WHERE direction = 'in' AND control_ref = 'SV0000778'")).rows[0];
+    assert.equal(arch.status, 'partly refused');
+    const corr = typeof arch.correlation === 'string' ? JSON.parse(arch.correlation) : arch.correlation;
+    assert.deepEqual(corr.refused?.map((x: { message: string }) => x.message), ['PAX418']);
   });
 
   it('stores every leg of a PAXLST with a LOC+92 stop, filed under its first leg', async () => {

@@ -105,7 +105,8 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
 /**
  * Batch messages (PAXLST, PNRGOV): translated and stored before the CONTRL is built, so that a message
  * core refuses (a flight or traveller it cannot store) is reported rejected in that CONTRL (0085 from the
- * error registry: 12, invalid value, for bad input) and the refusal, with every problem, is kept on the archived interchange.
+ * error registry: 12, invalid value, for bad input) and the refusal, with every problem, is kept on the archived interchange
+ * (status `refused` when no message went through, `partly refused` when some did).
  */
 async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, archiveId: number | null, now: Date): Promise<unknown[]> {
   const canonical: unknown[] = [];
@@ -125,7 +126,11 @@ async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interch
       refused.push({ message: m.ref, type: m.type, code: e.code, detail: e.message, violations: e.violations ?? [] });
     }
   }
-  if (refused.length && deps.db && archiveId !== null) await correlateArchive(deps.db, archiveId, { refused }, 'partly refused');
+  if (refused.length && deps.db && archiveId !== null) {
+    // `refused` when no message of the interchange went through, `partly refused` when some did
+    const status = ich.messages.every((m) => m.rejected) ? 'refused' : 'partly refused';
+    await correlateArchive(deps.db, archiveId, { refused }, status);
+  }
   return canonical;
 }
 
