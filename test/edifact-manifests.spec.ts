@@ -110,6 +110,25 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal(await count('manifests', "origin = 'cgk1'"), 0);
   });
 
+  it('numbers and archives in one transaction: when archiving fails the sequence does not move, so no reference is skipped', async () => {
+    const seq = async () => Number((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v);
+    const before = { seq: await seq(), archive: await count('edifact_archive') };
+    // a real database failure at the archive insert (a constraint only this test adds)
+    await s.db.query("ALTER TABLE edifact_archive ADD CONSTRAINT test_refuse_sauapis CHECK (recipient <> 'SAUAPIS') NOT VALID");
+    try {
+      const r = await file(sample());
+      assert.equal(r.status, 500, r.text);
+      assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+    } finally {
+      await s.db.query('ALTER TABLE edifact_archive DROP CONSTRAINT test_refuse_sauapis');
+    }
+    assert.equal(await seq(), before.seq, 'the control reference was not consumed');
+    assert.equal(await count('edifact_archive'), before.archive);
+    const next = await file(sample());
+    assert.equal(next.status, 201, next.text);
+    assert.equal(Number(next.headers.get('x-maqam-control-ref')), before.seq + 1, 'the next filing takes the very next reference');
+  });
+
   it('names the authorities it knows when `to` is missing or unknown, and says who may file', async () => {
     const missing = await file(sample(), { to: null });
     assert.equal(missing.status, 400, missing.text);

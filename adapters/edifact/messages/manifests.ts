@@ -8,7 +8,7 @@
 import type { Actor, Manifest } from '../../../core/model';
 import type { GatewayApi } from '../../../core/api';
 import { gwError } from '../../../core/errors';
-import type { Sql } from '../../postgres/db';
+import type { Db } from '../../postgres/db';
 import { archiveInterchange, charsetsOf, sharedPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
 import { manifestToPaxlst } from './outbound';
 
@@ -30,7 +30,7 @@ function authorities(partners: PartnerDirectory): string[] {
  * authority) or GW_FORBIDDEN (a partner kind that does not report manifests).
  */
 export async function fileManifest(
-  deps: { gateway: GatewayApi; db: Sql; partners?: PartnerDirectory; now?: () => Date },
+  deps: { gateway: GatewayApi; db: Db; partners?: PartnerDirectory; now?: () => Date },
   req: { actor: Actor; to: string | null; manifest: unknown },
 ): Promise<FiledManifest> {
   const partners = deps.partners ?? sharedPartnerProfiles();
@@ -42,24 +42,27 @@ export async function fileManifest(
   const manifest = req.manifest as Manifest;
   // core checks every field (with paths) and stores the manifest under its flight; a refusal stops here
   await deps.gateway.recordManifest({ actor: req.actor }, manifest, { forFiling: true });
-  const controlRef = await nextControlRef(deps.db, profile.id);
-  const recipient = profile.edifact.ids[0];
-  const bytes = manifestToPaxlst(manifest, {
-    sender: OUR_ID,
-    recipient,
-    controlRef,
-    syntaxId: charsetsOf(profile)[0],
-    separators: separatorsOf(profile),
-    prepared: deps.now?.() ?? new Date(),
+  // numbering, writing and archiving commit together: a failure leaves no gap in the authority's sequence
+  return deps.db.transaction(async (tx) => {
+    const controlRef = await nextControlRef(tx, profile.id);
+    const recipient = profile.edifact.ids[0];
+    const bytes = manifestToPaxlst(manifest, {
+      sender: OUR_ID,
+      recipient,
+      controlRef,
+      syntaxId: charsetsOf(profile)[0],
+      separators: separatorsOf(profile),
+      prepared: deps.now?.() ?? new Date(),
+    });
+    const f = manifest.flight;
+    const archiveId = await archiveInterchange(tx, {
+      direction: 'out', partnerId: profile.id, sender: OUR_ID.id, recipient: recipient.id, controlRef, messageTypes: ['PAXLST'], bytes,
+      status: 'issued',
+      correlation: {
+        manifest: { carrier: f.carrier, flightNumber: f.flightNumber, departureDate: f.departureDate, origin: f.origin, kind: manifest.kind },
+        filedBy: req.actor.partnerId, travellers: manifest.travellers.length,
+      },
+    });
+    return { authority: profile.id, controlRef, archiveId, bytes };
   });
-  const f = manifest.flight;
-  const archiveId = await archiveInterchange(deps.db, {
-    direction: 'out', partnerId: profile.id, sender: OUR_ID.id, recipient: recipient.id, controlRef, messageTypes: ['PAXLST'], bytes,
-    status: 'issued',
-    correlation: {
-      manifest: { carrier: f.carrier, flightNumber: f.flightNumber, departureDate: f.departureDate, origin: f.origin, kind: manifest.kind },
-      filedBy: req.actor.partnerId, travellers: manifest.travellers.length,
-    },
-  });
-  return { authority: profile.id, controlRef, archiveId, bytes };
 }
