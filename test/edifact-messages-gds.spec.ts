@@ -89,6 +89,20 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.ok(s.offers!.every((o) => o.kind === 'HTL'));
   });
 
+  it('answers a partner whose UNA has no release character in its own separators, service characters in error texts turned to spaces', async () => {
+    const bad = uib('AG-NOOR', ref(), 'AVLREQ', ['TVL+310225::290225+QCA', 'PRD+HTL', 'NUN+1+2']);
+    const req = Buffer.from(bad.toString('latin1').replace("UNA:+.? '", "UNA:+.  '"), 'latin1');
+    const res = await handleEdifact(deps, { actor: agent, bytes: req });
+    assert.equal(res.status, 200, res.body.toString('latin1'));
+    const text = res.body.toString('latin1');
+    assert.match(text, /^UNA:\+\.  'UIB\+/, 'answered with the request\'s separators');
+    assert.ok(!text.includes('?'), 'no release character is written');
+    const s = summary(res.body);
+    assert.equal(s.errors.length, 1);
+    assert.equal(s.errors[0].code, 'GW_BAD_INPUT');
+    assert.ok(s.errors[0].text && s.errors[0].text.length > 5, `the error says what is wrong: ${text}`);
+  });
+
   it('sells a room: RESRSP carries the record locator, stock goes down, a resend is answered the same without selling twice', async () => {
     const r = ref();
     const res = await handleEdifact(deps, { actor: agent, bytes: sell(r, 2) });

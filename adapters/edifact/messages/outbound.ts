@@ -30,7 +30,7 @@ export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
   // Arabic-script names go out only in a repertoire that can carry them (UNOI, UNOW, UNOY).
   const enc = charsetFor(syntaxId).encoding;
   const arabicNames = enc === 'utf8' || enc === 'iso-8859-6';
-  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId) };
+  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId, o.separators) };
   const segs = buildInterchange({
     syntax: { id: syntaxId, version: 4 },
     sender,
@@ -74,8 +74,19 @@ export function fitText(v: string, syntaxId: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-function fitSegments(segs: SegmentData[], syntaxId: string): SegmentData[] {
-  return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map((v) => fitText(v, syntaxId))) }));
+/**
+ * Every value fitted to the repertoire; with separators that have no release character (a partner's UNA
+ * may say so), a service character inside a value cannot be written at all and becomes a space, so that
+ * `TVL: …` or `O'NEILL` never makes the answer unwritable.
+ */
+function fitSegments(segs: SegmentData[], syntaxId: string, seps?: Separators): SegmentData[] {
+  const unescapable = seps && seps.release < 0 ? [seps.component, seps.element, seps.repetition, seps.segment].filter((c) => c >= 0) : [];
+  const fit = (v: string) => {
+    let t = fitText(v, syntaxId);
+    for (const c of unescapable) if (t.includes(String.fromCharCode(c))) t = t.split(String.fromCharCode(c)).join(' ').replace(/ {2,}/g, ' ').trim();
+    return t;
+  };
+  return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map(fit)) }));
 }
 
 /** One response message: its type and body segments. */
@@ -103,7 +114,7 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
       recipient: request.sender,
       controlRef: responderRef.slice(0, 14),
       prepared,
-      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: m.ref, segments: fitSegments(m.segments, syntaxId) })),
+      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: m.ref, segments: fitSegments(m.segments, syntaxId, seps) })),
     });
     return serializeSegments(segs, { syntaxId, separators: seps, una });
   }
@@ -125,7 +136,7 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
     ],
   }];
   for (const m of messages) {
-    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [m.ref]] }, ...fitSegments(m.segments, syntaxId)];
+    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [m.ref]] }, ...fitSegments(m.segments, syntaxId, seps)];
     body.push({ tag: 'UIT', elements: [[m.ref], [String(body.length + 1)]] });
     out.push(...body);
   }
