@@ -77,6 +77,7 @@ export class StructureValidator implements MessageChecker {
   private readonly known: Set<string>;
   private lastPos = 0;
   private sawTrailer = false;
+  private readonly interactive: boolean;
 
   constructor(
     readonly structure: MessageStructure,
@@ -88,6 +89,8 @@ export class StructureValidator implements MessageChecker {
     this.segDefs = structure.type === 'CONTRL' ? this.service : d21aSegments();
     this.elementChecks = structure.elementChecks !== false;
     this.known = new Set();
+    const first = structure.structure[0];
+    this.interactive = first !== undefined && 'segment' in first && first.segment === 'UIH';
     const walk = (ns: StructureNode[]) => ns.forEach((n) => ('segment' in n ? this.known.add(n.segment) : walk(n.children)));
     walk(structure.structure);
   }
@@ -100,7 +103,9 @@ export class StructureValidator implements MessageChecker {
   segment(seg: Segment, pos: number): void {
     this.lastPos = pos;
     if (seg.tag === 'UNT' || seg.tag === 'UIT') this.sawTrailer = true;
-    this.place(seg.tag, pos);
+    // An interactive message (AVLREQ, RESRSP …) sent in a batch interchange has UNH/UNT where its structure
+    // has UIH/UIT: the hub takes and answers that form, so the batch header and trailer stand in for them.
+    this.place(this.interactive && seg.tag === 'UNH' ? 'UIH' : this.interactive && seg.tag === 'UNT' ? 'UIT' : seg.tag, pos);
     if (this.elementChecks || seg.tag.startsWith('U')) {
       const def = seg.tag === 'UNH' || seg.tag === 'UNT' || seg.tag === 'UIH' || seg.tag === 'UIT' ? this.service[seg.tag] : this.segDefs[seg.tag];
       if (def) this.checkElements(seg, def, pos);
