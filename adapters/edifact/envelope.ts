@@ -133,6 +133,12 @@ export interface InboundOptions extends EnvelopeContext {
    * CONTRL is built: what it marks rejected there (a message the core refused) the CONTRL reports.
    */
   beforeContrl?: (ii: { interchange: Interchange; partner: PartnerProfile | null; archiveId: number | null }) => Promise<void>;
+  /**
+   * A synchronous transport (HTTP) answers every interchange rejected as a whole (syntax, envelope, unknown
+   * sender, duplicate) with its CONTRL, whatever the partner's acknowledgement policy: the error answer is
+   * going back anyway, and it must say why. The policy still decides acceptances and message-level reports.
+   */
+  answerRejections?: boolean;
 }
 
 export interface InboundInterchange {
@@ -194,7 +200,7 @@ export async function processInbound(bytes: Uint8Array, opts: InboundOptions): P
     }
     if (opts.beforeContrl && !ich.rejected && !env.duplicate) await opts.beforeContrl({ interchange: ich, partner: p, archiveId });
     let contrl: InboundInterchange['contrl'] = null;
-    if (wantsContrl(ich, p)) {
+    if (wantsContrl(ich, p) || (opts.answerRejections && (ich.rejected || env.duplicate))) {
       const seqKey = p?.id ?? `SENDER:${ich.sender.id || 'UNKNOWN'}`;
       const controlRef = opts.controlRef ?? (opts.db ? await nextControlRef(opts.db, seqKey) : '1');
       const acceptance = ich.ackRequested || p?.edifact.ackPolicy === 'always';

@@ -20,6 +20,8 @@ import type { ParseOptions } from './parser';
  * - `errors` (default): when something was rejected, or when UNB 0031 = 1 asks for it;
  * - `on-request`: only when UNB 0031 = 1;
  * - `never`.
+ * Over HTTP (`POST /edifact`) an interchange rejected as a whole is answered with its CONTRL whatever the
+ * policy: the error answer goes back anyway and must say why.
  */
 export type AckPolicy = 'always' | 'errors' | 'on-request' | 'never';
 

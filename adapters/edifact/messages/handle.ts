@@ -55,7 +55,7 @@ function noInterchangeContrl(code: string, ref: string, now: Date): Buffer {
   const segs: SegmentData[] = [
     { tag: 'UNB', elements: [['UNOA', '4'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ['UNKNOWN'], [iso.slice(0, 10).replace(/-/g, ''), iso.slice(11, 16).replace(':', '')], [ref]] },
     { tag: 'UNH', elements: [['1'], ['CONTRL', '4', '1', 'UN']] },
-    { tag: 'UCI', elements: [[''], ['UNKNOWN'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ['4'], [code]] },
+    { tag: 'UCI', elements: [['UNKNOWN'], ['UNKNOWN'], [OUR_ID.id, OUR_ID.qualifier ?? ''], ['4'], [code]] },
     { tag: 'UNT', elements: [['3'], ['1']] },
     { tag: 'UNZ', elements: [['1'], [ref]] },
   ];
@@ -148,7 +148,7 @@ export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; byte
   const partners = deps.partners ?? sharedPartnerProfiles();
   const recorded = new Map<Interchange, unknown[]>();
   const inbound = await processInbound(req.bytes, {
-    partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now,
+    partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now, answerRejections: true,
     beforeContrl: async (ii) => void recorded.set(ii.interchange, await recordBatchMessages(deps, req.actor, ii.interchange, ii.archiveId, now)),
   });
   if (inbound.interchanges.length === 0) {
