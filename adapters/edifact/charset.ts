@@ -142,3 +142,30 @@ export function sanitizeFor(s: string, encoding: Encoding): string {
   }
   return out;
 }
+
+/**
+ * `s` made writable in the repertoire of `syntaxId`, for values a reply echoes from what it answers: in a
+ * restricted repertoire (UNOA, UNOB, IATA …) a lower-case letter it lacks is upper-cased and any other
+ * character it lacks becomes `.`; otherwise as `sanitizeFor`.
+ */
+export function fitRepertoire(s: string, syntaxId: string): string {
+  const cs = charsetFor(syntaxId);
+  const allowed = cs.allowed;
+  if (!allowed) return sanitizeFor(s, cs.encoding);
+  let ok = true;
+  for (let i = 0; i < s.length && ok; i++) {
+    const c = s.charCodeAt(i);
+    ok = c < 256 && allowed[c] === 1;
+  }
+  if (ok) return s;
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && c < 256 && allowed[c] === 1) out += ch;
+    else {
+      const u = ch.toUpperCase();
+      out += u.length === 1 && u.charCodeAt(0) < 256 && allowed[u.charCodeAt(0)] === 1 ? u : '.';
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@
  *   errors; UCD per erroneous data element (0085 + S011 element position : component position).
  * Only error findings are reported; warnings never appear in a CONTRL.
  */
-import { encodingFor, sanitizeFor } from './charset';
+import { fitRepertoire } from './charset';
 import type { Group, Interchange, Message } from './interchange';
 import { buildInterchange, serializeSegments } from './serializer';
 import { DEFAULT_SEPARATORS, OUR_ID, type Finding, type PartyId, type SegmentData, type Separators } from './types';
@@ -84,10 +84,13 @@ function errorPart(f: Finding | undefined, version: 3 | 4, withS011: boolean): s
 }
 
 /** Message identifier S009 as received. */
+/**
+ * S009 of the subject message. Its four first components are mandatory: what a broken header lacks is
+ * written ZZZ (mutually defined), so that the CONTRL itself stays valid and still points at the message.
+ */
 function s009(m: Message): string[] {
-  const id = [echo(m.type, 6), echo(m.version, 3), echo(m.release, 3), echo(m.agency, 3)];
+  const id = [echo(m.type, 6) || 'ZZZ', echo(m.version, 3) || 'ZZZ', echo(m.release, 3) || 'ZZZ', echo(m.agency, 3) || 'ZZZ'];
   if (m.association) id.push(echo(m.association, 6));
-  while (id.length > 1 && id[id.length - 1] === '') id.pop();
   return id;
 }
 
@@ -125,7 +128,7 @@ function ucm(m: Message, version: 3 | 4): SegmentData[] {
   // the UCM carries a header/trailer error, else one about the message as a whole (a value core refused)
   const ht = errs.find(isHeaderTrailer) ?? errs.find((f) => f.messageSegment === undefined && f.level === 'message' && !f.tag);
   const action = m.rejected ? '4' : '7';
-  const seg: SegmentData = { tag: 'UCM', elements: [[echo(m.ref, 14)], s009(m), [action], ...(m.rejected ? errorPart(ht, version, !(ht && (ht.code === '28' || ht.code === '29'))) : [])] };
+  const seg: SegmentData = { tag: 'UCM', elements: [[echo(m.ref, 14) || 'UNKNOWN'], s009(m), [action], ...(m.rejected ? errorPart(ht, version, !(ht && (ht.code === '28' || ht.code === '29'))) : [])] };
   return [seg, ...(m.rejected ? bodyReports(m, version) : [])];
 }
 
@@ -147,7 +150,14 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
   const first = ichErrors[0];
   body.push({
     tag: 'UCI',
-    elements: [[echo(ich.controlRef, 14)], partyEl(ich.sender), partyEl(ich.recipient), [action], ...(first ? errorPart(first, version, true) : [])],
+    // UCI 0020, S002 and S003 are mandatory: what a broken interchange lacks is said as UNKNOWN (it reached us)
+    elements: [
+      [echo(ich.controlRef, 14) || 'UNKNOWN'],
+      ich.sender.id ? partyEl(ich.sender) : ['UNKNOWN'],
+      ich.recipient.id ? partyEl(ich.recipient) : partyEl(OUR_ID),
+      [action],
+      ...(first ? errorPart(first, version, true) : []),
+    ],
   });
   const rejected: string[] = [];
   const accepted: string[] = [];
@@ -193,8 +203,7 @@ export function buildContrl(ich: Interchange, opts: ContrlOptions): Contrl {
     messages: [{ ref, type: 'CONTRL', version: version === 4 ? '4' : 'D', release: version === 4 ? '1' : '3', agency: 'UN', segments: body }],
   });
   // values echoed from the subject interchange may hold characters the reply's repertoire lacks
-  const enc = encodingFor(syntaxId);
-  for (const seg of segments) for (const e of seg.elements) for (let c = 0; c < e.length; c++) e[c] = sanitizeFor(e[c], enc);
+  for (const seg of segments) for (const e of seg.elements) for (let c = 0; c < e.length; c++) e[c] = fitRepertoire(e[c], syntaxId);
   const bytes = serializeSegments(segments, { separators: opts.separators ?? DEFAULT_SEPARATORS, syntaxId, lineBreaks: opts.lineBreaks });
   return { action: msg.action, segments, bytes, rejectedMessages: msg.rejected, acceptedMessages: msg.accepted };
 }
