@@ -5,7 +5,7 @@
  * request's syntax identifier and separators.
  */
 import type { Manifest } from '../../../core/model';
-import { buildInterchange, charsetFor, encodeString, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
+import { buildInterchange, charsetFor, encodeString, fitRepertoire, DEFAULT_SEPARATORS, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
 import { PAXLST_ID, renderPaxlst } from './paxlst';
 
 /** Options for an outgoing PAXLST interchange. */
@@ -89,6 +89,16 @@ function fitSegments(segs: SegmentData[], syntaxId: string, seps?: Separators): 
   return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map(fit)) }));
 }
 
+/** The request message's reference echoed on its answer, within 0062's 14 characters (1 when it had none). */
+function answerRef(ref: string): string {
+  return ref.slice(0, 14) || '1';
+}
+
+/** Header values echoed from the request (ids, references) made writable in the answer's repertoire. */
+function fitEnvelope(segs: SegmentData[], syntaxId: string): SegmentData[] {
+  return segs.map((x) => ({ ...x, elements: x.elements.map((el) => el.map((v) => fitRepertoire(v, syntaxId))) }));
+}
+
 /** One response message: its type and body segments. */
 export interface ResponseMessage {
   type: 'AVLRSP' | 'RESRSP' | string;
@@ -105,8 +115,13 @@ export interface ResponseMessage {
 export function responseInterchange(request: Interchange, messages: ResponseMessage[], responderRef: string, prepared = new Date()): Buffer {
   const syntaxId = request.syntax.id || 'UNOA';
   const version = request.syntax.version || '4';
-  const una = request.una !== null;
-  const seps = request.separators;
+  // the request's separators, unless one cannot be written in the answer's repertoire (a damaged UNA)
+  const enc = charsetFor(syntaxId).encoding;
+  const writable = (c: number) => c < 0 || c < 0x80 || enc === 'latin1';
+  const r = request.separators;
+  const own = [r.component, r.element, r.decimal, r.release, r.repetition, r.segment].every(writable);
+  const seps = own ? r : DEFAULT_SEPARATORS;
+  const una = request.una !== null || !own;
   if (!request.interactive) {
     const segs = buildInterchange({
       syntax: { id: syntaxId, version },
@@ -114,9 +129,9 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
       recipient: request.sender,
       controlRef: responderRef.slice(0, 14),
       prepared,
-      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: m.ref, segments: fitSegments(m.segments, syntaxId, seps) })),
+      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: answerRef(m.ref), segments: fitSegments(m.segments, syntaxId, seps) })),
     });
-    return serializeSegments(segs, { syntaxId, separators: seps, una });
+    return serializeSegments(fitEnvelope(segs, syntaxId), { syntaxId, separators: seps, una });
   }
   const iso = prepared.toISOString();
   const stamp = [iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10), iso.slice(11, 13) + iso.slice(14, 16)];
@@ -136,10 +151,10 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
     ],
   }];
   for (const m of messages) {
-    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [m.ref]] }, ...fitSegments(m.segments, syntaxId, seps)];
-    body.push({ tag: 'UIT', elements: [[m.ref], [String(body.length + 1)]] });
+    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [answerRef(m.ref)]] }, ...fitSegments(m.segments, syntaxId, seps)];
+    body.push({ tag: 'UIT', elements: [[answerRef(m.ref)], [String(body.length + 1)]] });
     out.push(...body);
   }
   out.push({ tag: 'UIZ', elements: [[request.controlRef, responderRef], [String(messages.length)]] });
-  return serializeSegments(out, { syntaxId, separators: seps, una });
+  return serializeSegments(fitEnvelope(out, syntaxId), { syntaxId, separators: seps, una });
 }
