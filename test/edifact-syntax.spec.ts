@@ -129,6 +129,16 @@ describe('edifact character sets', () => {
     }
   });
 
+  it('decodes the UNB\'s own values per the syntax identifier it declares (UTF-8 ids under UNOW)', () => {
+    const id = 'حج'.repeat(15); // 30 characters, 60 bytes: within 0004's 35 characters
+    const b = Buffer.from(`UNB+UNOW:4+${id}:ZZZ+MAQAM:ZZZ+20260102:1200+R1'UNH+1+X:D:21A:UN'UNT+2+1'UNZ+1+R1'`, 'utf8');
+    const r = tokenize(b);
+    assert.deepEqual(r.segments[0].elements[1], [id, 'ZZZ']);
+    assert.deepEqual(r.findings, []);
+    // split inside a multi-byte character of the header too
+    assert.deepEqual(tok(b, [b.indexOf(0xd8) + 1]).segments[0].elements[1], [id, 'ZZZ']);
+  });
+
   it('never assumes UTF-8: UNOC bytes are ISO 8859-1', () => {
     assert.deepEqual(name(wrap('UNOC', Buffer.from('JOS\u00c9:M\u00dcLLER', 'latin1'))).comps, ['JOSÉ', 'MÜLLER']);
     // the same UTF-8 bytes read under UNOC give latin1 characters, not Arabic

@@ -449,6 +449,17 @@ export class Tokenizer extends ByteWindow {
       this.seps = keepSeps;
       this.buildTables();
     }
+    if (isHeader && !this.opts.charset) {
+      const sid = elements[0]?.[0] ?? '';
+      this.charset = charsetFor(sid || 'UNOA');
+      this.buildTables();
+      // the header's own values were cut before its syntax identifier was known: decode them again (UNOW ids)
+      const enc = this.charset.encoding;
+      if (this.hasHigh && enc !== 'latin1' && enc !== 'ascii') {
+        elements = v.slow(str, e, mp, mt, k, mcount, (a, z) => this.decode(a, z));
+        repetitions = v.repetitions;
+      }
+    }
     const position = ++this.position;
     if (mcount > 0 && mp[mcount - 1] === e - 1) {
       this.finding('45', 'warning', `trailing separator at the end of ${tag}`, { segment: position, tag, offset });
@@ -456,11 +467,6 @@ export class Tokenizer extends ByteWindow {
     if (this.hasBad) this.reportBad(s, e, tag, position);
     const seg: Segment = { tag, elements, position, offset };
     if (repetitions) seg.repetitions = repetitions;
-    if (isHeader && !this.opts.charset) {
-      const sid = elements[0]?.[0] ?? '';
-      this.charset = charsetFor(sid || 'UNOA');
-      this.buildTables();
-    }
     this.mcount = 0;
     this.sink.segment(seg);
     if (tag === 'UNZ' || tag === 'UIZ') {
