@@ -10,7 +10,6 @@
  *   errors; UCD per erroneous data element (0085 + S011 element position : component position).
  * Only error findings are reported; warnings never appear in a CONTRL.
  */
-import { fitRepertoire } from './charset';
 import type { Group, Interchange, Message } from './interchange';
 import { buildInterchange, serializeSegments } from './serializer';
 import { DEFAULT_SEPARATORS, OUR_ID, type Finding, type PartyId, type SegmentData, type Separators } from './types';
@@ -202,8 +201,7 @@ export function buildContrl(ich: Interchange, opts: ContrlOptions): Contrl {
     controlRef: opts.controlRef,
     messages: [{ ref, type: 'CONTRL', version: version === 4 ? '4' : 'D', release: version === 4 ? '1' : '3', agency: 'UN', segments: body }],
   });
-  // values echoed from the subject interchange may hold characters the reply's repertoire lacks
-  for (const seg of segments) for (const e of seg.elements) for (let c = 0; c < e.length; c++) e[c] = fitRepertoire(e[c], syntaxId);
-  const bytes = serializeSegments(segments, { separators: opts.separators ?? DEFAULT_SEPARATORS, syntaxId, lineBreaks: opts.lineBreaks });
+  // values echoed from the subject interchange may hold characters the reply's repertoire lacks: fitted
+  const bytes = serializeSegments(segments, { separators: opts.separators ?? DEFAULT_SEPARATORS, syntaxId, lineBreaks: opts.lineBreaks, fit: true });
   return { action: msg.action, segments, bytes, rejectedMessages: msg.rejected, acceptedMessages: msg.accepted };
 }

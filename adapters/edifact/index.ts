@@ -11,7 +11,7 @@
  * `{ tag, elements: string[][], position, offset }`.
  */
 export * from './types';
-export { charsetFor, decodeBytes, encodeString, fitRepertoire } from './charset';
+export { charsetFor, decodeBytes, encodeString } from './charset';
 export { Tokenizer, tokenize, type TokenizerOptions, type TokenizerSink } from './tokenizer';
 export type { Interchange, Message, MessageHeader, Group, BuilderEvents } from './interchange';
 export { EdifactParser, parseInterchanges, streamParse, streamMessages, type ParseOptions, type ParseResult, type ByteSource, type StreamedMessage } from './parser';

@@ -3,7 +3,7 @@
  * builds complete envelopes (UNA?, UNB, [UNG], UNH … UNT, [UNE], UNZ) with correct counts and references.
  * Strings are encoded per the syntax identifier (UNOC → ISO 8859-1, UNOI → ISO 8859-6, UNOW/UNOY → UTF-8).
  */
-import { encodeString, encodingFor } from './charset';
+import { encodeString, encodingFor, fitRepertoire } from './charset';
 import { DEFAULT_SEPARATORS, separatorsToString, type PartyId, type SegmentData, type Separators } from './types';
 
 export interface SerializeOptions {
@@ -16,6 +16,12 @@ export interface SerializeOptions {
   lineBreaks?: boolean;
   /** Drop trailing empty components/elements (ISO 9735 forbids trailing separators). Default true. */
   trimTrailing?: boolean;
+  /**
+   * Make values writable instead of throwing (replies that echo what they answer): each is fitted to the
+   * repertoire (`fitRepertoire`), and with separators that have no release character a service character
+   * inside a value becomes a space.
+   */
+  fit?: boolean;
 }
 
 function sameSeps(a: Separators, b: Separators): boolean {
@@ -80,11 +86,28 @@ export function segmentToString(seg: SegmentData, s: Separators, trimTrailing = 
   return out + String.fromCharCode(s.segment);
 }
 
+/** Every value of `segments` made writable with syntax identifier `syntaxId` and separators `s` (option `fit`). */
+function fitValues(segments: SegmentData[], syntaxId: string, s: Separators): SegmentData[] {
+  const unescapable = s.release < 0 ? [s.component, s.element, s.repetition, s.segment].filter((c) => c >= 0).map((c) => String.fromCharCode(c)) : [];
+  const fit = (v: string) => {
+    let t = fitRepertoire(v, syntaxId);
+    for (const ch of unescapable) if (t.includes(ch)) t = t.split(ch).join(' ').replace(/ {2,}/g, ' ').trim();
+    return t;
+  };
+  const fitEls = (els: string[][]) => els.map((el) => el.map(fit));
+  return segments.map((seg) => {
+    const out: SegmentData = { ...seg, elements: fitEls(seg.elements) };
+    if (seg.repetitions) out.repetitions = Object.fromEntries(Object.entries(seg.repetitions).map(([k, reps]) => [k, fitEls(reps)]));
+    return out;
+  });
+}
+
 /** Serializes segments to bytes. A UNB among them decides the encoding unless `syntaxId` is given. */
-export function serializeSegments(segments: SegmentData[], opts: SerializeOptions = {}): Buffer {
+export function serializeSegments(input: SegmentData[], opts: SerializeOptions = {}): Buffer {
   const s = opts.separators ?? DEFAULT_SEPARATORS;
   const una = opts.una === 'auto' || opts.una === undefined ? !sameSeps(s, DEFAULT_SEPARATORS) : opts.una;
-  const syntaxId = opts.syntaxId ?? segments.find((x) => x.tag === 'UNB' || x.tag === 'UIB')?.elements[0]?.[0] ?? 'UNOC';
+  const syntaxId = opts.syntaxId ?? input.find((x) => x.tag === 'UNB' || x.tag === 'UIB')?.elements[0]?.[0] ?? 'UNOC';
+  const segments = opts.fit ? fitValues(input, syntaxId, s) : input;
   const nl = opts.lineBreaks ? '\n' : '';
   const parts: string[] = [];
   if (una) parts.push('UNA' + separatorsToString(s) + nl);

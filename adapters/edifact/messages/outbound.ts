@@ -5,7 +5,7 @@
  * request's syntax identifier and separators.
  */
 import type { Manifest } from '../../../core/model';
-import { buildInterchange, charsetFor, encodeString, fitRepertoire, DEFAULT_SEPARATORS, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
+import { buildInterchange, charsetFor, encodeString, DEFAULT_SEPARATORS, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
 import { PAXLST_ID, renderPaxlst } from './paxlst';
 
 /** Options for an outgoing PAXLST interchange. */
@@ -30,7 +30,7 @@ export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
   // Arabic-script names go out only in a repertoire that can carry them (UNOI, UNOW, UNOY).
   const enc = charsetFor(syntaxId).encoding;
   const arabicNames = enc === 'utf8' || enc === 'iso-8859-6';
-  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId, o.separators) };
+  const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId) };
   const segs = buildInterchange({
     syntax: { id: syntaxId, version: 4 },
     sender,
@@ -41,7 +41,7 @@ export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
       ? { messages: [message] }
       : { groups: [{ ref: o.controlRef.slice(0, 14), functionalId: 'PAXLST', sender, recipient: o.recipient, messages: [message], agency: 'UN', messageVersion: ['D', '05B'] as [string, string] }] }),
   });
-  return serializeSegments(segs, { syntaxId, separators: o.separators, una: true });
+  return serializeSegments(segs, { syntaxId, separators: o.separators, una: true, fit: true });
 }
 
 /**
@@ -74,29 +74,13 @@ export function fitText(v: string, syntaxId: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-/**
- * Every value fitted to the repertoire; with separators that have no release character (a partner's UNA
- * may say so), a service character inside a value cannot be written at all and becomes a space, so that
- * `TVL: …` or `O'NEILL` never makes the answer unwritable.
- */
-function fitSegments(segs: SegmentData[], syntaxId: string, seps?: Separators): SegmentData[] {
-  const unescapable = seps && seps.release < 0 ? [seps.component, seps.element, seps.repetition, seps.segment].filter((c) => c >= 0) : [];
-  const fit = (v: string) => {
-    let t = fitText(v, syntaxId);
-    for (const c of unescapable) if (t.includes(String.fromCharCode(c))) t = t.split(String.fromCharCode(c)).join(' ').replace(/ {2,}/g, ' ').trim();
-    return t;
-  };
-  return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map(fit)) }));
+function fitSegments(segs: SegmentData[], syntaxId: string): SegmentData[] {
+  return segs.map((s) => ({ ...s, elements: s.elements.map((el) => el.map((v) => fitText(v, syntaxId))) }));
 }
 
 /** The request message's reference echoed on its answer, within 0062's 14 characters (1 when it had none). */
 function answerRef(ref: string): string {
   return ref.slice(0, 14) || '1';
-}
-
-/** Header values echoed from the request (ids, references) made writable in the answer's repertoire. */
-function fitEnvelope(segs: SegmentData[], syntaxId: string): SegmentData[] {
-  return segs.map((x) => ({ ...x, elements: x.elements.map((el) => el.map((v) => fitRepertoire(v, syntaxId))) }));
 }
 
 /** One response message: its type and body segments. */
@@ -129,9 +113,9 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
       recipient: request.sender,
       controlRef: responderRef.slice(0, 14),
       prepared,
-      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: answerRef(m.ref), segments: fitSegments(m.segments, syntaxId, seps) })),
+      messages: messages.map((m) => ({ type: m.type, version: 'D', release: '21A', agency: 'UN', ref: answerRef(m.ref), segments: fitSegments(m.segments, syntaxId) })),
     });
-    return serializeSegments(fitEnvelope(segs, syntaxId), { syntaxId, separators: seps, una });
+    return serializeSegments(segs, { syntaxId, separators: seps, una, fit: true });
   }
   const iso = prepared.toISOString();
   const stamp = [iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10), iso.slice(11, 13) + iso.slice(14, 16)];
@@ -151,10 +135,10 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
     ],
   }];
   for (const m of messages) {
-    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [answerRef(m.ref)]] }, ...fitSegments(m.segments, syntaxId, seps)];
+    const body: SegmentData[] = [{ tag: 'UIH', elements: [[m.type, 'D', '21A', 'UN'], [answerRef(m.ref)]] }, ...fitSegments(m.segments, syntaxId)];
     body.push({ tag: 'UIT', elements: [[answerRef(m.ref)], [String(body.length + 1)]] });
     out.push(...body);
   }
   out.push({ tag: 'UIZ', elements: [[request.controlRef, responderRef], [String(messages.length)]] });
-  return serializeSegments(fitEnvelope(out, syntaxId), { syntaxId, separators: seps, una });
+  return serializeSegments(out, { syntaxId, separators: seps, una, fit: true });
 }
