@@ -46,6 +46,12 @@ export function structureFor(type: string, syntaxVersion = '4'): MessageStructur
   return loadJson<MessageStructure>(`generated/d21a/messages/${type}.json`);
 }
 
+/**
+ * Element arrays the parser shares between equal segments (frozen, never changed) that passed the element
+ * checks of a segment definition without a finding, under a decimal mark: checked once, not per segment.
+ */
+const cleanChecks = new WeakMap<string[][], { def: SegmentDef; decimal: string | undefined }>();
+
 interface Frame {
   nodes: StructureNode[];
   idx: number;
@@ -78,6 +84,8 @@ export class StructureValidator implements MessageChecker {
   private lastPos = 0;
   private sawTrailer = false;
   private readonly interactive: boolean;
+  /** Findings emitted so far. */
+  private emitted = 0;
 
   constructor(
     readonly structure: MessageStructure,
@@ -96,6 +104,7 @@ export class StructureValidator implements MessageChecker {
   }
 
   private emit(code: string, message: string, pos: number, tag: string, extra: Partial<Finding> = {}): void {
+    this.emitted++;
     const ver = this.structure.release === '21A' ? ' (D.21A structure)' : '';
     this.report({ code, severity: this.opts.warningsOnly ? 'warning' : 'error', message: message + ver, level: 'message', messageSegment: pos, tag, ...extra });
   }
@@ -135,8 +144,10 @@ export class StructureValidator implements MessageChecker {
         // a group's trigger seen again is a new occurrence of the group (36 if too many), not a repeated segment
         if (allowOverflow && level > 0 && j === 0) continue;
         // commit: close inner frames, report skipped mandatory nodes
-        for (let l = st.length - 1; l > level; l--) this.closeFrame(st[l], st[l].idx, pos, tag);
-        st.length = level + 1;
+        if (st.length > level + 1) {
+          for (let l = st.length - 1; l > level; l--) this.closeFrame(st[l], st[l].idx, pos, tag);
+          st.length = level + 1;
+        }
         this.skipped(f, j, pos, tag);
         if (j === f.idx && f.count > 0) f.count++;
         else {
@@ -183,6 +194,10 @@ export class StructureValidator implements MessageChecker {
 
   private checkElements(seg: Segment, def: SegmentDef, pos: number): void {
     const els = seg.elements;
+    // elements the parser shares between equal segments (frozen) are checked once per definition and mark
+    const clean = Object.isFrozen(els) && !seg.repetitions ? cleanChecks.get(els) : undefined;
+    if (clean !== undefined && clean.def === def && clean.decimal === this.opts.decimal) return;
+    const before = this.emitted;
     const defs = def.elements;
     const tag = seg.tag;
     if (els.length > defs.length) this.emit('16', `${tag} has ${els.length} data elements, at most ${defs.length} defined`, pos, tag, { element: defs.length + 1 });
@@ -193,38 +208,56 @@ export class StructureValidator implements MessageChecker {
         if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, { element: e + 1 });
         continue;
       }
-      const reps = seg.repetitions?.[e] ?? [els[e]];
+      const reps = seg.repetitions?.[e];
+      if (!reps) {
+        this.checkElement(tag, els[e], d, pos, e + 1, 0);
+        continue;
+      }
       if (reps.length > d.repeat) this.emit('35', `${tag} data element ${d.id} repeated ${reps.length} times, at most ${d.repeat}`, pos, tag, { element: e + 1 });
-      for (let r = 0; r < reps.length; r++) this.checkElement(tag, reps[r], d, pos, e + 1, reps.length > 1 ? r + 1 : undefined);
+      for (let r = 0; r < reps.length; r++) this.checkElement(tag, reps[r], d, pos, e + 1, reps.length > 1 ? r + 1 : 0);
     }
+    if (this.emitted === before && Object.isFrozen(els) && !seg.repetitions && els.every((e) => Object.isFrozen(e))) cleanChecks.set(els, { def, decimal: this.opts.decimal });
   }
 
-  private checkElement(tag: string, comps: string[], d: ElementDef, pos: number, element: number, repetition?: number): void {
-    const extra = (component?: number): Partial<Finding> => ({ element, ...(component ? { component } : {}), ...(repetition ? { repetition } : {}) });
-    const empty = comps.every((c) => c === '');
+  /** Where a finding about an element points: element, component and repetition numbers (1-based, 0 = none). */
+  private at(element: number, component: number, repetition: number): Partial<Finding> {
+    const x: Partial<Finding> = { element };
+    if (component) x.component = component;
+    if (repetition) x.repetition = repetition;
+    return x;
+  }
+
+  private checkElement(tag: string, comps: string[], d: ElementDef, pos: number, element: number, repetition: number): void {
+    let empty = true;
+    for (let c = 0; c < comps.length; c++) {
+      if (comps[c] !== '') {
+        empty = false;
+        break;
+      }
+    }
     if (empty) {
-      if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, extra());
+      if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, this.at(element, 0, repetition));
       return;
     }
     if (d.composite) {
       const cs = d.components;
       if (!cs) return;
-      if (comps.length > cs.length) this.emit('16', `${tag} ${d.id} has ${comps.length} components, at most ${cs.length} defined`, pos, tag, extra(cs.length + 1));
+      if (comps.length > cs.length) this.emit('16', `${tag} ${d.id} has ${comps.length} components, at most ${cs.length} defined`, pos, tag, this.at(element, cs.length + 1, repetition));
       for (let c = 0; c < cs.length; c++) {
         const v = comps[c] ?? '';
         if (v === '') {
-          if (cs[c].required) this.emit('13', `${tag} ${d.id} mandatory component ${cs[c].id} ${cs[c].name} missing`, pos, tag, extra(c + 1));
+          if (cs[c].required) this.emit('13', `${tag} ${d.id} mandatory component ${cs[c].id} ${cs[c].name} missing`, pos, tag, this.at(element, c + 1, repetition));
           continue;
         }
-        this.checkValue(tag, v, cs[c], pos, extra(c + 1));
+        this.checkValue(tag, v, cs[c], pos, element, c + 1, repetition);
       }
     } else {
-      if (comps.length > 1) this.emit('16', `${tag} simple data element ${d.id} has ${comps.length} components`, pos, tag, extra(2));
-      this.checkValue(tag, comps[0], d as unknown as SimpleDef, pos, extra());
+      if (comps.length > 1) this.emit('16', `${tag} simple data element ${d.id} has ${comps.length} components`, pos, tag, this.at(element, 2, repetition));
+      this.checkValue(tag, comps[0], d as unknown as SimpleDef, pos, element, 0, repetition);
     }
   }
 
-  private checkValue(tag: string, v: string, d: SimpleDef, pos: number, extra: Partial<Finding>): void {
+  private checkValue(tag: string, v: string, d: SimpleDef, pos: number, element: number, component: number, repetition: number): void {
     let len = v.length;
     if (d.type === 'n') {
       const dec = this.opts.decimal ?? '.';
@@ -237,7 +270,7 @@ export class StructureValidator implements MessageChecker {
         else ok = false;
       }
       if (!ok || digits === 0) {
-        this.emit('37', `${tag} ${d.id} ${d.name} must be numeric, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, extra);
+        this.emit('37', `${tag} ${d.id} ${d.name} must be numeric, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, this.at(element, component, repetition));
         return;
       }
       len = digits;
@@ -245,13 +278,13 @@ export class StructureValidator implements MessageChecker {
       for (let i = 0; i < v.length; i++) {
         const c = v.charCodeAt(i);
         if (c >= 0x30 && c <= 0x39) {
-          this.emit('37', `${tag} ${d.id} ${d.name} must be alphabetic, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, extra);
+          this.emit('37', `${tag} ${d.id} ${d.name} must be alphabetic, got ${JSON.stringify(v.slice(0, 40))}`, pos, tag, this.at(element, component, repetition));
           return;
         }
       }
     }
-    if (d.max && len > d.max) this.emit('39', `${tag} ${d.id} ${d.name} is ${len} characters long, at most ${d.max}`, pos, tag, extra);
-    else if (d.min && len < d.min) this.emit('40', `${tag} ${d.id} ${d.name} is ${len} characters long, at least ${d.min}`, pos, tag, extra);
+    if (d.max && len > d.max) this.emit('39', `${tag} ${d.id} ${d.name} is ${len} characters long, at most ${d.max}`, pos, tag, this.at(element, component, repetition));
+    else if (d.min && len < d.min) this.emit('40', `${tag} ${d.id} ${d.name} is ${len} characters long, at least ${d.min}`, pos, tag, this.at(element, component, repetition));
   }
 }
 
