@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { edifactCli, parseInterchanges } from '../adapters/edifact';
 import { paxlstInterchange } from '../bench/edifact';
 import { projectRoot } from '../core/paths';
@@ -42,6 +43,42 @@ describe('maqam edifact CLI', () => {
     const whole = parseInterchanges(fs.readFileSync(f), { validate: false });
     assert.equal(j.interchanges[0].messages.length, whole.interchanges[0].messages.length);
     assert.equal(j.interchanges[0].messages.reduce((n: number, m: { segments: unknown[] }) => n + m.segments.length, 0), whole.interchanges[0].messages.reduce((n, m) => n + m.segments.length, 0));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('parse waits for a slow stdout to drain: the JSON queued in the stream stays bounded, and arrives whole', async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'big.edi');
+    fs.writeFileSync(f, paxlstInterchange(4 * 1024 * 1024));
+    const got: Buffer[] = [];
+    let maxQueued = 0;
+    // a real stream that takes each chunk a tick later and says it is full beyond 16 KB
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        got.push(chunk);
+        setImmediate(done);
+      },
+    });
+    const stdout = {
+      write: (s: string | Uint8Array) => {
+        const ok = slow.write(s);
+        maxQueued = Math.max(maxQueued, slow.writableLength);
+        return ok;
+      },
+      once: (ev: 'drain', cb: () => void) => slow.once(ev, cb),
+    };
+    let err = '';
+    const code = await edifactCli(['parse', f, '--no-validate'], { stdout, stderr: { write: (t: string) => (err += t) } });
+    await new Promise<void>((res) => slow.end(res));
+    assert.equal(code, 0, err);
+    const out = Buffer.concat(got);
+    // about 20 MB of JSON went through; without waiting for 'drain' all of it would have queued up
+    assert.ok(out.length > 15 * 1024 * 1024, `${out.length} bytes of JSON`);
+    assert.ok(maxQueued < 4 * 1024 * 1024, `at most ${maxQueued} bytes queued in the stream`);
+    const j = JSON.parse(out.toString('utf8'));
+    assert.equal(j.interchanges[0].messages.length, parseInterchanges(fs.readFileSync(f), { validate: false }).interchanges[0].messages.length);
     fs.rmSync(dir, { recursive: true });
   });
 

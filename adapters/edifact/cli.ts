@@ -10,7 +10,6 @@
  * Exit codes: 0 done (findings may exist), 1 the file could not be read or holds no interchange, 2 usage.
  */
 import fs from 'node:fs';
-import { once } from 'node:events';
 import { buildContrl } from './contrl';
 import { checkEnvelope, peekSender, wantsContrl } from './envelope';
 import type { Group, Interchange, Message } from './interchange';
@@ -67,31 +66,39 @@ function parseArgs(args: string[]): Args | string {
   return a;
 }
 
-/** Output accumulated as UTF-8 bytes (no long-lived strings), handed to stdout with back-pressure. */
+/**
+ * Output handed to stdout with back-pressure. Small writes (one per segment) are joined and encoded 64 KB
+ * at a time into an exact-size buffer that goes to the stream at once (one native call per 64 KB, and no
+ * buffer of ours that the stream may still hold is ever reused); `flush` waits for 'drain' when the stream
+ * said it was full.
+ */
 class Out {
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private pos = 0;
+  private text = '';
+  private written = 0;
+  private full = false;
   constructor(private readonly io: CliIo) {}
   write(s: string): void {
-    const need = this.pos + s.length * 3;
-    if (need > this.buf.length) {
-      const nb = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-      this.buf.copy(nb, 0, 0, this.pos);
-      this.buf = nb;
-    }
-    this.pos += this.buf.write(s, this.pos, "utf8");
+    this.text += s;
+    if (this.text.length >= 1 << 16) this.spill();
   }
+  private spill(): void {
+    if (!this.text) return;
+    const chunk = Buffer.from(this.text, 'utf8');
+    this.text = '';
+    this.written += chunk.length;
+    if (this.io.stdout.write(chunk) === false) this.full = true;
+  }
+  /** Output produced since the last flush. */
   get pending(): number {
-    return this.pos;
+    return this.written + this.text.length;
   }
   async flush(): Promise<void> {
-    if (!this.pos) return;
-    const chunk = this.buf.subarray(0, this.pos);
-    // the stream may keep the chunk until written: continue in a fresh buffer
-    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, Math.min(this.buf.length, 8 << 20)));
-    this.pos = 0;
-    const ok = this.io.stdout.write(chunk);
-    if (ok === false && this.io.stdout.once) await once(this.io.stdout as unknown as NodeJS.EventEmitter, 'drain');
+    this.spill();
+    this.written = 0;
+    const full = this.full;
+    this.full = false;
+    const stdout = this.io.stdout;
+    if (full && stdout.once) await new Promise<void>((res) => stdout.once!('drain', () => res()));
   }
 }
 
