@@ -9,13 +9,13 @@ import { projectRoot } from '../core/paths';
 
 const FIX = path.join(projectRoot(), 'fixtures', 'edifact', 'syntax');
 
-async function cli(args: string[]): Promise<{ code: number; out: Buffer; err: string }> {
+async function cli(args: string[], o: { progressEveryMs?: number } = {}): Promise<{ code: number; out: Buffer; err: string }> {
   const out: Buffer[] = [];
   let err = '';
   const code = await edifactCli(args, {
     stdout: { write: (s: string | Uint8Array) => out.push(Buffer.from(s as string)) },
     stderr: { write: (s: string) => (err += s) },
-  });
+  }, o);
   return { code, out: Buffer.concat(out), err };
 }
 
@@ -79,6 +79,27 @@ describe('maqam edifact CLI', () => {
     assert.ok(maxQueued < 4 * 1024 * 1024, `at most ${maxQueued} bytes queued in the stream`);
     const j = JSON.parse(out.toString('utf8'));
     assert.equal(j.interchanges[0].messages.length, parseInterchanges(fs.readFileSync(f), { validate: false }).interchanges[0].messages.length);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('parse reports its progress on stderr during a long run, and says nothing about it in a short one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'big.edi');
+    fs.writeFileSync(f, paxlstInterchange(2 * 1024 * 1024));
+    // every chunk counts as "a while" here: one line per 256 KB read, then the closing 100% line
+    const r = await cli(['parse', f, '--no-validate'], { progressEveryMs: 0 });
+    assert.equal(r.code, 0, r.err);
+    const lines = r.err.trim().split('\n');
+    assert.ok(lines.length >= 8, r.err);
+    const size = fs.statSync(f).size;
+    const total = (size / 1024 / 1024).toFixed(1);
+    for (const l of lines) assert.match(l, new RegExp(`^maqam edifact: \\d+\\.\\d of ${total} MB read \\(\\d+%\\), \\d+\\.\\d MB/s, \\d+ s$`));
+    assert.ok(lines[0].startsWith(`maqam edifact: 0.3 of ${total} MB read (${Math.floor((256 * 1024 * 100) / size)}%)`), lines[0]);
+    assert.ok(lines[lines.length - 1].startsWith(`maqam edifact: ${total} of ${total} MB read (100%)`), lines[lines.length - 1]);
+    assert.equal(JSON.parse(r.out.toString('utf8')).interchanges.length, 1);
+    const quick = await cli(['parse', path.join(FIX, 'two-interchanges-una.edi')]);
+    assert.equal(quick.code, 0);
+    assert.doesNotMatch(quick.err, /MB read/);
     fs.rmSync(dir, { recursive: true });
   });
 

@@ -227,7 +227,40 @@ export async function parseToJson(source: AsyncIterable<Uint8Array>, io: CliIo, 
   return { interchanges, bytes: parser.bytesRead };
 }
 
-async function parseCmd(a: Args, io: CliIo): Promise<number> {
+/** How often `parse` reports its progress on stderr (a run that ends sooner prints none). */
+export interface CliOptions {
+  progressEveryMs?: number;
+}
+
+/**
+ * The chunks of `source`, reporting on stderr every `everyMs` how much of `total` bytes was read and at
+ * what rate; the last report says 100% and the elapsed time, and only a run that reported before ends so.
+ */
+async function* withProgress(source: AsyncIterable<Buffer>, total: number, everyMs: number, stderr: CliIo['stderr']): AsyncGenerator<Buffer> {
+  const t0 = Date.now();
+  let next = t0 + everyMs;
+  let read = 0;
+  let reported = false;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0);
+  const line = (now: number) => {
+    const secs = Math.max(0.001, (now - t0) / 1000);
+    const pct = total > 0 ? ` (${Math.floor((read / total) * 100)}%)` : '';
+    stderr.write(`maqam edifact: ${mb(read)} of ${mb(total)} MB read${pct}, ${(read / 1024 / 1024 / secs).toFixed(1)} MB/s, ${secs.toFixed(0)} s\n`);
+  };
+  for await (const chunk of source) {
+    yield chunk;
+    read += chunk.length;
+    const now = Date.now();
+    if (now >= next) {
+      line(now);
+      reported = true;
+      next = now + everyMs;
+    }
+  }
+  if (reported) line(Date.now());
+}
+
+async function parseCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   const file = a.file!;
   const head = await readHead(file);
   let partner: PartnerProfile | null = null;
@@ -237,7 +270,7 @@ async function parseCmd(a: Args, io: CliIo): Promise<number> {
     if (a.partner) throw e;
     io.stderr.write(`maqam edifact: partner profiles not loaded (${(e as Error).message.split('\n')[0]}); using defaults\n`);
   }
-  const stream = fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
+  const stream = withProgress(fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, fs.statSync(file).size, o.progressEveryMs ?? 5000, io.stderr);
   const { interchanges } = await parseToJson(stream, io, { ...parseOptionsFor(partner), validate: a.validate, ...(a.maxSegment ? { maxSegmentBytes: a.maxSegment } : {}) });
   if (interchanges === 0) {
     io.stderr.write(`maqam edifact: ${file} holds no EDIFACT interchange\n`);
@@ -277,7 +310,7 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
 }
 
 /** Entry point for `maqam edifact ARGS…`; resolves to the exit code. */
-export async function edifactCli(args: string[], io: CliIo): Promise<number> {
+export async function edifactCli(args: string[], io: CliIo, o: CliOptions = {}): Promise<number> {
   const a = parseArgs(args);
   if (typeof a === 'string') {
     io.stderr.write(`maqam edifact: ${a}\n${USAGE}\n`);
@@ -288,7 +321,7 @@ export async function edifactCli(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(`maqam edifact: cannot read ${a.file}: no such file\n`);
       return 1;
     }
-    return a.cmd === 'parse' ? await parseCmd(a, io) : await ackCmd(a, io);
+    return a.cmd === 'parse' ? await parseCmd(a, io, o) : await ackCmd(a, io);
   } catch (e) {
     io.stderr.write(`maqam edifact: ${(e as Error).message}\n`);
     return 1;
