@@ -20,7 +20,12 @@ const MODE_BETWEEN = 0; // expecting UNA/UNB/UIB (start, or after UNZ/UIZ)
 const MODE_SEGMENTS = 1;
 const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
-const PIECE = 16 * 1024 * 1024;
+/**
+ * Pushed bytes are taken 32 KB at a time: the ISO 8859-1 view that values are cut from then stays below
+ * V8's large-object size and dies young when segments are streamed, instead of a large-object string per
+ * chunk that only a full collection reclaims (peak RSS of the 1 GB bench stream 143–147 → 136–141 MB).
+ */
+const PIECE = 32 * 1024;
 
 export class Tokenizer extends ByteWindow {
   private readonly opts: Required<Omit<TokenizerOptions, 'charset'>> & { charset?: string };
@@ -78,7 +83,7 @@ export class Tokenizer extends ByteWindow {
 
   push(chunk: Uint8Array): void {
     if (this.ended) throw new Error('push after end');
-    // very large buffers are taken in pieces (strings are cut from one view per piece; V8 caps string length)
+    // taken in pieces (see PIECE); a segment longer than a piece is completed across them
     for (let o = 0; o < chunk.length; o += PIECE) {
       this.append(o === 0 && chunk.length <= PIECE ? chunk : chunk.subarray(o, Math.min(chunk.length, o + PIECE)));
       this.run();
