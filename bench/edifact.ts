@@ -177,15 +177,23 @@ async function streamGb(gb: number): Promise<{ mbps: number; rssMb: number; byte
     const head = Buffer.from(unb('BIG1'), 'latin1');
     sent += head.length;
     yield head;
-    // pre-generate a few message bodies and vary the reference: generation must not dominate the timing
-    const bodies: string[] = [];
-    for (let i = 0; i < 8; i++) bodies.push(paxlstMessage(1, 2000, rnd));
+    // a few message bodies generated and encoded once, each message then sent as its own UNH reference, the
+    // body's bytes and its UNT: neither generation nor the harness's own garbage may dominate time or RSS
+    const bodies: { middle: Buffer; count: string }[] = [];
+    for (let i = 0; i < 8; i++) {
+      const m = paxlstMessage(1, 2000, rnd);
+      const unt = /UNT\+(\d+)\+1'$/.exec(m)!;
+      bodies.push({ middle: Buffer.from(m.slice('UNH+1+'.length, unt.index), 'latin1'), count: unt[1] });
+    }
     while (sent < total) {
       n++;
-      const m = bodies[n % bodies.length].replace(/^UNH\+1\+/, `UNH+${n}+`).replace(/UNT\+(\d+)\+1'$/, `UNT+$1+${n}'`);
-      const b = Buffer.from(m, 'latin1');
-      for (let o = 0; o < b.length; o += 256 * 1024) yield b.subarray(o, Math.min(b.length, o + 256 * 1024));
-      sent += b.length;
+      const { middle, count } = bodies[n % bodies.length];
+      const head = Buffer.from(`UNH+${n}+`, 'latin1');
+      const tail = Buffer.from(`UNT+${count}+${n}'`, 'latin1');
+      yield head;
+      for (let o = 0; o < middle.length; o += 256 * 1024) yield middle.subarray(o, Math.min(middle.length, o + 256 * 1024));
+      yield tail;
+      sent += head.length + middle.length + tail.length;
     }
     yield Buffer.from(`UNZ+${n}+BIG1'`, 'latin1');
   }
