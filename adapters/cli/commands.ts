@@ -1,8 +1,8 @@
 /** Commands contributed by the protocol adapters (`translate`, `edifact`, `channels`) and `prune`. */
 import fs from 'node:fs';
 import type { Io } from './main';
-import { edifactCli } from '../edifact/cli';
-import { translateEdifact } from '../edifact/messages';
+import { edifactCli, Out, withProgress, type CliIo } from '../edifact/cli';
+import { EdifactTranslator, type Finding as TranslationFinding } from '../edifact/messages';
 import { translateOta } from '../ota';
 import { isGatewayError } from '../../core/errors';
 import { channelsCli } from '../channels/cli';
@@ -25,28 +25,56 @@ export function detectFormat(bytes: Buffer): 'edifact' | 'xml' | 'unknown' {
   return 'unknown';
 }
 
-const translate: Command = async (args, io) => {
+/**
+ * An EDIFACT file translated as it is read, its canonical values written out one by one (the same JSON as
+ * `JSON.stringify({ format, canonical, findings }, null, 2)`): a file of any size holds one message at a
+ * time, and a long run reports its progress on stderr.
+ */
+async function translateEdifactFile(file: string, io: CliIo, progressEveryMs: number): Promise<number> {
+  const out = new Out(io);
+  const findings: TranslationFinding[] = [];
+  let n = 0;
+  out.write('{\n  "format": "edifact",\n  "canonical": [');
+  const t = new EdifactTranslator({
+    canonical: (v) => out.write((n++ ? ',\n    ' : '\n    ') + JSON.stringify(v, null, 2).replace(/\n/g, '\n    ')),
+    finding: (f) => findings.push(f),
+  });
+  const source = withProgress(fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, fs.statSync(file).size, progressEveryMs, io.stderr, 'maqam translate');
+  for await (const chunk of source) {
+    t.push(chunk);
+    if (out.pending > 0) await out.flush();
+  }
+  t.end();
+  out.write(`${n ? '\n  ]' : ']'},\n  "findings": ${JSON.stringify(findings, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+  await out.flush();
+  if (n > 0) return 0;
+  const errors = findings.filter((f) => f.severity === 'error');
+  io.stderr.write(`maqam translate: nothing could be translated from ${file}${errors.length ? `: ${errors.map((f) => `[0085 ${f.code0085}${f.position ? ` at segment ${f.position}` : ''}] ${f.message}`).join('; ')}` : ''}\n`);
+  return 1;
+}
+
+/** `maqam translate FILE`; `progressEveryMs` for tests. */
+export async function translateCli(args: string[], io: CliIo, o: { progressEveryMs?: number } = {}): Promise<number> {
   const file = args[0];
   if (!file || args.length > 1) { io.stderr.write('usage: maqam translate FILE   (an EDIFACT interchange or an OpenTravel XML message)\n'); return 2; }
-  let bytes: Buffer;
+  let head: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    const fd = fs.openSync(file, 'r');
+    try {
+      head = Buffer.alloc(4096);
+      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
     io.stderr.write(`maqam translate: cannot read ${file}: ${(e as Error).message}\n`);
     return 1;
   }
-  const format = detectFormat(bytes);
-  if (format === 'edifact') {
-    const r = translateEdifact(bytes);
-    io.stdout.write(JSON.stringify({ format: 'edifact', canonical: r.canonical, findings: r.findings }, null, 2) + '\n');
-    if (r.canonical.length > 0) return 0;
-    const errors = r.findings.filter((f) => f.severity === 'error');
-    io.stderr.write(`maqam translate: nothing could be translated from ${file}${errors.length ? `: ${errors.map((f) => `[0085 ${f.code0085}${f.position ? ` at segment ${f.position}` : ''}] ${f.message}`).join('; ')}` : ''}\n`);
-    return 1;
-  }
+  const format = detectFormat(head);
+  if (format === 'edifact') return translateEdifactFile(file, io, o.progressEveryMs ?? 5000);
   if (format === 'xml') {
     try {
-      const r = await translateOta(bytes.toString('utf8'));
+      const r = await translateOta(fs.readFileSync(file).toString('utf8'));
       io.stdout.write(JSON.stringify({ format: 'ota', canonical: r.canonical, findings: r.findings }, null, 2) + '\n');
       return 0;
     } catch (e) {
@@ -60,7 +88,7 @@ const translate: Command = async (args, io) => {
 };
 
 export const extraCommands: Record<string, Command> = {
-  translate,
+  translate: (args, io) => translateCli(args, io),
   edifact: (args, io) => edifactCli(args, io),
   async channels(args, io) {
     const db = await openDatabase(loadConfig(), silentLogger());

@@ -72,7 +72,7 @@ function parseArgs(args: string[]): Args | string {
  * buffer of ours that the stream may still hold is ever reused); `flush` waits for 'drain' when the stream
  * said it was full.
  */
-class Out {
+export class Out {
   private text = '';
   private written = 0;
   private full = false;
@@ -236,7 +236,7 @@ export interface CliOptions {
  * The chunks of `source`, reporting on stderr every `everyMs` how much of `total` bytes was read and at
  * what rate; the last report says 100% and the elapsed time, and only a run that reported before ends so.
  */
-async function* withProgress(source: AsyncIterable<Buffer>, total: number, everyMs: number, stderr: CliIo['stderr']): AsyncGenerator<Buffer> {
+export async function* withProgress(source: AsyncIterable<Buffer>, total: number, everyMs: number, stderr: CliIo['stderr'], who = 'maqam edifact'): AsyncGenerator<Buffer> {
   const t0 = Date.now();
   let next = t0 + everyMs;
   let read = 0;
@@ -245,7 +245,7 @@ async function* withProgress(source: AsyncIterable<Buffer>, total: number, every
   const line = (now: number) => {
     const secs = Math.max(0.001, (now - t0) / 1000);
     const pct = total > 0 ? ` (${Math.floor((read / total) * 100)}%)` : '';
-    stderr.write(`maqam edifact: ${mb(read)} of ${mb(total)} MB read${pct}, ${(read / 1024 / 1024 / secs).toFixed(1)} MB/s, ${secs.toFixed(0)} s\n`);
+    stderr.write(`${who}: ${mb(read)} of ${mb(total)} MB read${pct}, ${(read / 1024 / 1024 / secs).toFixed(1)} MB/s, ${secs.toFixed(0)} s\n`);
   };
   for await (const chunk of source) {
     yield chunk;
