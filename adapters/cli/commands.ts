@@ -1,7 +1,7 @@
 /** Commands contributed by the protocol adapters (`translate`, `edifact`, `channels`) and `prune`. */
 import fs from 'node:fs';
 import type { Io } from './main';
-import { edifactCli, Out, withProgress, type CliIo } from '../edifact/cli';
+import { edifactCli, Out, readHead, readWithProgress, type CliIo, type CliOptions } from '../edifact/cli';
 import { EdifactTranslator, type Finding as TranslationFinding } from '../edifact/messages';
 import { translateOta } from '../ota';
 import { isGatewayError } from '../../core/errors';
@@ -30,7 +30,7 @@ export function detectFormat(bytes: Buffer): 'edifact' | 'xml' | 'unknown' {
  * `JSON.stringify({ format, canonical, findings }, null, 2)`): a file of any size holds one message at a
  * time, and a long run reports its progress on stderr.
  */
-async function translateEdifactFile(file: string, io: CliIo, progressEveryMs: number): Promise<number> {
+async function translateEdifactFile(file: string, io: CliIo, o: CliOptions): Promise<number> {
   const out = new Out(io);
   const findings: TranslationFinding[] = [];
   let n = 0;
@@ -39,8 +39,7 @@ async function translateEdifactFile(file: string, io: CliIo, progressEveryMs: nu
     canonical: (v) => out.write((n++ ? ',\n    ' : '\n    ') + JSON.stringify(v, null, 2).replace(/\n/g, '\n    ')),
     finding: (f) => findings.push(f),
   });
-  const source = withProgress(fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, fs.statSync(file).size, progressEveryMs, io.stderr, 'maqam translate');
-  for await (const chunk of source) {
+  for await (const chunk of readWithProgress(file, o, io.stderr, 'maqam translate')) {
     t.push(chunk);
     if (out.pending > 0) await out.flush();
   }
@@ -54,24 +53,18 @@ async function translateEdifactFile(file: string, io: CliIo, progressEveryMs: nu
 }
 
 /** `maqam translate FILE`; `progressEveryMs` for tests. */
-export async function translateCli(args: string[], io: CliIo, o: { progressEveryMs?: number } = {}): Promise<number> {
+export async function translateCli(args: string[], io: CliIo, o: CliOptions = {}): Promise<number> {
   const file = args[0];
   if (!file || args.length > 1) { io.stderr.write('usage: maqam translate FILE   (an EDIFACT interchange or an OpenTravel XML message)\n'); return 2; }
   let head: Buffer;
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      head = Buffer.alloc(4096);
-      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
-    } finally {
-      fs.closeSync(fd);
-    }
+    head = await readHead(file);
   } catch (e) {
     io.stderr.write(`maqam translate: cannot read ${file}: ${(e as Error).message}\n`);
     return 1;
   }
   const format = detectFormat(head);
-  if (format === 'edifact') return translateEdifactFile(file, io, o.progressEveryMs ?? 5000);
+  if (format === 'edifact') return translateEdifactFile(file, io, o);
   if (format === 'xml') {
     try {
       const r = await translateOta(fs.readFileSync(file).toString('utf8'));

@@ -159,7 +159,8 @@ function resolvePartner(dir: PartnerDirectory, a: Args, head: Uint8Array): Partn
   return s ? dir.bySender(s) ?? null : null;
 }
 
-async function readHead(file: string): Promise<Buffer> {
+/** The first 4 KB of a file (enough to detect its format and its UNB sender). */
+export async function readHead(file: string): Promise<Buffer> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const b = Buffer.alloc(4096);
@@ -227,7 +228,7 @@ export async function parseToJson(source: AsyncIterable<Uint8Array>, io: CliIo, 
   return { interchanges, bytes: parser.bytesRead };
 }
 
-/** How often `parse` reports its progress on stderr (a run that ends sooner prints none). */
+/** How often `parse` (and `maqam translate`) reports its progress on stderr (a run that ends sooner prints none). */
 export interface CliOptions {
   progressEveryMs?: number;
 }
@@ -236,7 +237,7 @@ export interface CliOptions {
  * The chunks of `source`, reporting on stderr every `everyMs` how much of `total` bytes was read and at
  * what rate; the last report says 100% and the elapsed time, and only a run that reported before ends so.
  */
-export async function* withProgress(source: AsyncIterable<Buffer>, total: number, everyMs: number, stderr: CliIo['stderr'], who = 'maqam edifact'): AsyncGenerator<Buffer> {
+async function* withProgress(source: AsyncIterable<Buffer>, total: number, everyMs: number, stderr: CliIo['stderr'], who: string): AsyncGenerator<Buffer> {
   const t0 = Date.now();
   let next = t0 + everyMs;
   let read = 0;
@@ -260,6 +261,11 @@ export async function* withProgress(source: AsyncIterable<Buffer>, total: number
   if (reported) line(Date.now());
 }
 
+/** A file's chunks as it is read, with progress on stderr as `withProgress` reports it. */
+export function readWithProgress(file: string, o: CliOptions, stderr: CliIo['stderr'], who: string): AsyncGenerator<Buffer> {
+  return withProgress(fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, fs.statSync(file).size, o.progressEveryMs ?? 5000, stderr, who);
+}
+
 async function parseCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   const file = a.file!;
   const head = await readHead(file);
@@ -270,7 +276,7 @@ async function parseCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
     if (a.partner) throw e;
     io.stderr.write(`maqam edifact: partner profiles not loaded (${(e as Error).message.split('\n')[0]}); using defaults\n`);
   }
-  const stream = withProgress(fs.createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, fs.statSync(file).size, o.progressEveryMs ?? 5000, io.stderr);
+  const stream = readWithProgress(file, o, io.stderr, 'maqam edifact');
   const { interchanges } = await parseToJson(stream, io, { ...parseOptionsFor(partner), validate: a.validate, ...(a.maxSegment ? { maxSegmentBytes: a.maxSegment } : {}) });
   if (interchanges === 0) {
     io.stderr.write(`maqam edifact: ${file} holds no EDIFACT interchange\n`);

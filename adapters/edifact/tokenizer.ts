@@ -23,7 +23,8 @@ const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 /**
  * Pushed bytes are taken 32 KB at a time: the ISO 8859-1 view that values are cut from then stays below
  * V8's large-object size and dies young when segments are streamed, instead of a large-object string per
- * chunk that only a full collection reclaims (peak RSS of the 1 GB bench stream 143–147 → 136–141 MB).
+ * chunk that only a full collection reclaims (peak RSS of the bench's stream, 0.1 GB samples: 143–147 →
+ * 136–141 MB).
  */
 const PIECE = 32 * 1024;
 
