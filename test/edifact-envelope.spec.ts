@@ -96,6 +96,7 @@ describe('edifact CONTRL', () => {
     const { c } = await contrlFor(gds('C2', PAX('1'), "UNZ+1+C9'"));
     assert.equal(c.action, '4');
     assert.deepEqual(body(c.bytes), ['UCI+C2+SIRAJGDS:ZZZ+MAQAM:ZZZ+4+28+UNZ+2']);
+    assert.deepEqual([c.rejectedMessages, c.acceptedMessages], [['1'], []], 'nothing of a rejected interchange is accepted');
     const { c: c2 } = await contrlFor(gds('C3', PAX('1'), "UNZ+5+C3'"));
     assert.deepEqual(body(c2.bytes), ['UCI+C3+SIRAJGDS:ZZZ+MAQAM:ZZZ+4+29+UNZ+1']);
   });

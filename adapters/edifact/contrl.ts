@@ -38,8 +38,9 @@ export interface Contrl {
   /** The whole CONTRL interchange as segments (UNB … UNZ) and as bytes. */
   segments: SegmentData[];
   bytes: Buffer;
-  /** Messages reported as rejected (their references). */
+  /** References of the messages not accepted: those rejected, and every message of a rejected interchange. */
   rejectedMessages: string[];
+  /** References of the messages accepted (none when the interchange is rejected as a whole). */
   acceptedMessages: string[];
 }
 
@@ -161,7 +162,7 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
   const rejected: string[] = [];
   const accepted: string[] = [];
   const report = (m: Message) => {
-    (m.rejected ? rejected : accepted).push(m.ref);
+    (m.rejected || ich.rejected ? rejected : accepted).push(m.ref);
     return !ich.rejected && (m.rejected || acceptance);
   };
   if (ich.groups.length === 0) {
