@@ -33,6 +33,7 @@ export const ERRORS = {
   GW_BAD_DATES: { http: 400, edifact0085: '12', otaType: '3', otaCode: '15', terminal: 'CHECK DATE', title: 'The dates are invalid' },
   GW_PAYLOAD_TOO_LARGE: { http: 413, edifact0085: '18', otaType: '12', otaCode: '450', terminal: 'MESSAGE TOO LONG', title: 'The request body is larger than allowed' },
   GW_UNSUPPORTED_MEDIA: { http: 415, edifact0085: '18', otaType: '12', otaCode: '450', terminal: 'INVALID FORMAT', title: 'The content type is not supported' },
+  GW_METHOD_NOT_ALLOWED: { http: 405, edifact0085: '12', otaType: '2', otaCode: '450', terminal: 'INVALID ENTRY', title: 'The method is not allowed on this resource' },
   GW_NOT_FOUND: { http: 404, edifact0085: '12', otaType: '3', otaCode: '783', terminal: 'NOT FOUND', title: 'No such resource' },
   GW_UNAUTHORIZED: { http: 401, edifact0085: '23', otaType: '4', otaCode: '497', terminal: 'NOT SIGNED IN', title: 'Authentication is required or failed' },
   GW_FORBIDDEN: { http: 403, edifact0085: '17', otaType: '6', otaCode: '497', terminal: 'NOT AUTHORIZED', title: 'The partner may not do this' },

@@ -61,6 +61,7 @@ forEachBackend('JSON API', (backend) => {
       ["another provider's product", () => s.request('PUT', '/v1/products/QCA-AJYAD-TRP/inventory', { as: 'QCA-SAFWA', body: { from: s.from, to: addDays(s.from, 5), available: 0 } }), 403, 'GW_FORBIDDEN'],
       ['malformed JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '{"hold": fa', headers: { 'content-type': 'application/json' } }), 400, 'GW_BAD_INPUT'],
       ['not JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '<x/>', headers: { 'content-type': 'text/xml' } }), 415, 'GW_UNSUPPORTED_MEDIA'],
+      ['a method the resource does not have', () => s.request('DELETE', '/v1/bookings', { as: 'AG-NOOR' }), 405, 'GW_METHOD_NOT_ALLOWED'],
     ];
     for (const [name, send, status, code] of cases) {
       it(name, async () => {
@@ -69,12 +70,21 @@ forEachBackend('JSON API', (backend) => {
         const r = await send();
         assert.equal(r.status, status);
         assert.equal(r.json?.code, code);
+        assert.equal(r.json.status, status, 'the problem document states the status it was sent with');
         assert.ok(r.json.detail, 'the error says what is wrong');
         assert.deepEqual(await avail(), before);
         const outboxAfter = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ari_outbox')).rows[0].n;
         assert.equal(outboxAfter, outboxBefore);
       });
     }
+    it('names the methods a resource has (Allow) when another is used', async () => {
+      const r = await s.request('PUT', '/edifact', { as: 'AG-NOOR', raw: 'x' });
+      assert.equal(r.status, 405);
+      assert.equal(r.headers.get('allow'), 'POST');
+      assert.match(r.json.detail, /^PUT is not allowed on \/edifact; use POST$/);
+      const b = await s.request('DELETE', '/v1/bookings', { as: 'AG-NOOR' });
+      assert.equal(b.headers.get('allow'), 'GET, POST');
+    });
     it('lists every violation with its path, not only the first', async () => {
       const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } });
       const paths = r.json.violations.map((v: any) => v.path).sort();

@@ -103,19 +103,25 @@ export function createHttpServer(opts: ServerOptions): http.Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     let matched: { route: CompiledRoute; params: Record<string, string> } | null = null;
-    let pathMatched = false;
+    const allowed: string[] = [];
     for (const r of routes) {
       const m = r.re.exec(url.pathname);
       if (!m) continue;
-      pathMatched = true;
-      if (r.method !== method) continue;
+      if (r.method !== method) {
+        allowed.push(r.method);
+        continue;
+      }
       const params: Record<string, string> = {};
       r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
       matched = { route: r, params };
       break;
     }
     if (!matched) {
-      if (pathMatched) return { ...problem(gwError('GW_NOT_FOUND', `${method} is not allowed on ${url.pathname}`), correlationId), status: 405 };
+      if (allowed.length) {
+        allowed.sort();
+        const p = problem(gwError('GW_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${allowed.join(' or ')}`), correlationId);
+        return { ...p, headers: { ...p.headers, allow: allowed.join(', ') } };
+      }
       throw gwError('GW_NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
     }
     const route = matched.route;
