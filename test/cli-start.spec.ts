@@ -58,6 +58,17 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.equal(booked.status, 201);
     const { locator } = await booked.json() as { locator: string };
 
+    // the README's first EDIFACT message, run as written (bash, date, printf, curl) against this gateway
+    const readme = fs.readFileSync(path.join(projectRoot(), 'README.md'), 'utf8');
+    const snippet = /```sh\n(# a first EDIFACT message\n[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(snippet, 'the README shows a first EDIFACT message');
+    const sent = spawnSync('bash', ['-c', snippet.replaceAll('localhost:8080', base.replace('http://', ''))], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(sent.status, 0, sent.stderr);
+    const lines = sent.stdout.split('\n');
+    assert.match(lines[2], /^UIH\+AVLRSP:D:21A:UN\+1$/, sent.stdout);
+    assert.ok(lines.includes('PRD+HTL+QCA-SAFWA-DBL+QCA-SAFWA:DBL'), sent.stdout);
+    assert.ok(!lines.some((l) => /^(ERI|UCI)/.test(l)), sent.stdout);
+
     const gone = new Promise((res) => child!.once('exit', res));
     child.kill('SIGTERM');
     assert.equal(await gone, 0, 'stops cleanly on SIGTERM');
