@@ -54,6 +54,14 @@ forEachBackend('OTA hostile input and credentials', (backend) => {
     expectError((await o.post('/ota/OTA_HotelAvailNotifRQ', deep)).text, 'GW_SYNTAX');
     expectError((await o.post('/ota/OTA_HotelAvailNotifRQ', '<OTA_HotelAvailNotifRQ><POS>')).text, 'GW_SYNTAX');
     expectError((await o.post('/ota', 'not xml at all')).text, 'GW_SYNTAX');
+    const empty = await o.post('/ota/OTA_HotelAvailNotifRQ', '');
+    expectError(empty.text, 'GW_SYNTAX');
+    assert.match(empty.text, />The message is empty: an OpenTravel XML document is expected</);
+    const twice = notif(pos('SAFWA-PMS', o.w.secret('QCA-SAFWA')));
+    assert.match((await o.post('/ota/OTA_HotelAvailNotifRQ', twice + twice)).text, /GW_SYNTAX">Malformed XML at line 1, column \d+: Multiple possible root nodes/);
+    // two empty document elements pass fast-xml-parser's validator: caught after parsing
+    const empties = '<OTA_HotelAvailNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05"/>'.repeat(2);
+    assert.match((await o.post('/ota/OTA_HotelAvailNotifRQ', empties)).text, /GW_SYNTAX">Expected one document element, found 2</);
   });
 
   it('refuses a wrong password, a missing one, and another partner\'s RequestorID', async () => {

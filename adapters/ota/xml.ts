@@ -130,8 +130,9 @@ export function parseXml(input: string | Buffer, limits: ParseLimits = DEFAULT_L
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw syntax('DTDs and entity declarations are not accepted');
   const depth = depthOf(xml, limits.maxDepth);
   if (depth > limits.maxDepth) throw syntax(`The message nests deeper than ${limits.maxDepth} elements`);
+  if (!xml.trim()) throw syntax('The message is empty: an OpenTravel XML document is expected');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw syntax(`Malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+  if (valid !== true) throw syntax(`Malformed XML at line ${valid.err.line}${valid.err.col === undefined ? '' : `, column ${valid.err.col}`}: ${valid.err.msg}`);
   let parser = parsers.get(limits.maxDepth);
   if (!parser) parsers.set(limits.maxDepth, (parser = makeParser(limits.maxDepth)));
   let doc: XNode;
@@ -141,7 +142,9 @@ export function parseXml(input: string | Buffer, limits: ParseLimits = DEFAULT_L
     throw syntax(`Malformed XML: ${(e as Error).message}`);
   }
   const roots = Object.keys(doc).filter((k) => !k.startsWith('?') && !k.startsWith('#'));
-  if (roots.length !== 1) throw syntax(`Expected one document element, found ${roots.length}`);
+  // two document elements of one name come back as an array under that name
+  const count = roots.reduce((n, k) => n + (Array.isArray(doc[k]) ? (doc[k] as unknown[]).length : 1), 0);
+  if (count !== 1) throw syntax(`Expected one document element, found ${count}`);
   const root = roots[0];
   const node = asNode(doc[root]);
   const m = /^<(?:([\w.-]+):)?([\w.-]+)[^>]*>/.exec(xml.slice(xml.search(/<[A-Za-z_]/)));
