@@ -35,6 +35,11 @@ export interface RetentionConfig {
   readonly idempotencyHours: number;
   /** `edifact_interchanges`: how long a resent interchange is still recognised as a duplicate (0085 code 26). */
   readonly interchangeDays: number;
+  /**
+   * `air_bookings` and `manifests` (passport numbers, birth dates, itineraries): days after the travel they
+   * describe (a PNR's last segment, a manifest's flight).
+   */
+  readonly travelDataDays: number;
 }
 
 type Kind = 'port' | 'int' | 'string' | 'url' | 'bool' | 'level';
@@ -61,6 +66,7 @@ const SCHEMA: Record<Key, { env: string; kind: Kind; min?: number; max?: number;
   // Never under the 24 h replay window README.md promises.
   'retention.idempotencyHours': { env: 'MAQAM_RETENTION_IDEMPOTENCY_HOURS', kind: 'int', min: 0, zeroOr: 24, max: 87600 },
   'retention.interchangeDays': { env: 'MAQAM_RETENTION_INTERCHANGE_DAYS', kind: 'int', min: 0, max: 3650 },
+  'retention.travelDataDays': { env: 'MAQAM_RETENTION_TRAVEL_DATA_DAYS', kind: 'int', min: 0, max: 3650 },
 };
 
 /** A plain object's leaves by dotted path: `{ retention: { archiveDays: 90 } }` → `{ 'retention.archiveDays': 90 }`. */

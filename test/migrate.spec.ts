@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { forEachBackend } from './support/db';
-import { migrate, readMigrations } from '../adapters/postgres/migrate';
+import { migrate, migrationsDir, readMigrations } from '../adapters/postgres/migrate';
 
 forEachBackend('migrations', (backend) => {
   it('applies every numbered migration once, and a second run applies nothing', async () => {
@@ -10,6 +13,32 @@ forEachBackend('migrations', (backend) => {
       assert.deepEqual(rows.map((r) => r.version), readMigrations().map((m) => m.version));
       assert.deepEqual(await migrate(db), []);
     } finally {
+      await db.close();
+    }
+  });
+
+  it('410 gives the airline PNRs stored before it their last travel date', async () => {
+    const db = await backend.openEmpty();
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'maqam-mig-'));
+    try {
+      for (const m of readMigrations().filter((x) => x.version < 410)) fs.copyFileSync(path.join(migrationsDir(), m.name), path.join(before, m.name));
+      await migrate(db, before);
+      await db.query(`INSERT INTO partners (id, name, kind) VALUES ('AL-NAJM', 'Najm Air', 'airline')`);
+      const pnr = (locator: string, segments: unknown) => db.query(
+        `INSERT INTO air_bookings (carrier, record_locator, data, reported_by, updated_at) VALUES ('SV', $1, $2, 'AL-NAJM', '2025-03-04T10:00:00Z')`,
+        [locator, JSON.stringify({ carrier: 'SV', recordLocator: locator, travellers: [], segments })]);
+      await pnr('ROUND', [{ departureDate: '2025-05-10', arrivalDate: '2025-05-11' }, { departureDate: '2025-06-20' }]);
+      await pnr('NOSEGS', []);
+      await pnr('BADDATES', [{ departureDate: '20 May' }]);
+      await pnr('NOTALIST', { departureDate: '2025-05-10' });
+      assert.deepEqual(await migrate(db), readMigrations().filter((x) => x.version >= 410).map((x) => x.name));
+      const rows = (await db.query<{ record_locator: string; d: string }>(
+        `SELECT record_locator, to_char(last_travel_date, 'YYYY-MM-DD') AS d FROM air_bookings ORDER BY record_locator`)).rows;
+      assert.deepEqual(rows.map((r) => [r.record_locator, r.d]), [
+        ['BADDATES', '2025-03-04'], ['NOSEGS', '2025-03-04'], ['NOTALIST', '2025-03-04'], ['ROUND', '2025-06-20'],
+      ]);
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
       await db.close();
     }
   });

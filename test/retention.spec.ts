@@ -28,7 +28,7 @@ import { migrate } from '../adapters/postgres/migrate';
 import { silentLogger } from '../adapters/log/logger';
 import { projectRoot } from '../core/paths';
 
-const SETTINGS: RetentionConfig = { everySeconds: 0, outboxDays: 7, archiveDays: 90, idempotencyHours: 24, interchangeDays: 90 };
+const SETTINGS: RetentionConfig = { everySeconds: 0, outboxDays: 7, archiveDays: 90, idempotencyHours: 24, interchangeDays: 90, travelDataDays: 180 };
 
 /** Ages rows: sets `column` to `ago` (an SQL interval) before now, for the rows `where` selects. */
 async function age(db: Db, table: string, column: string, ago: string, where = 'true', values: unknown[] = []): Promise<void> {
@@ -198,6 +198,40 @@ forEachBackend('retention', (backend) => {
     assert.equal(await count(db, 'ari_resync_requests', 'done_at IS NULL'), 1, 'a pending resync stays');
   });
 
+  it('forgets airline PNRs and manifests (passport data) 180 days after their travel, and keeps the rest', async () => {
+    const { db } = w;
+    const ops = { actor: w.actor('MAQAM-OPS') };
+    const day = (n: number) => addDays(w.from, n);
+    const leg = (flightNumber: string, date: string) => ({ carrier: 'SV', flightNumber, origin: 'CGK', destination: 'JED', departureDate: date });
+    const traveller = { surname: 'SANTOSO', givenName: 'BUDI', documents: [{ type: 'P', number: 'C4412987', issuingCountry: 'IDN' }] };
+    const pnr = (recordLocator: string, segments: ReturnType<typeof leg>[]) => ({ carrier: 'SV', recordLocator, travellers: [traveller], segments });
+    await w.gateway.recordAirBookings(ops, [
+      pnr('FLOWN', [leg('816', day(-400)), leg('817', day(-381))]),
+      pnr('RETURNED', [leg('816', day(-400)), leg('817', day(-100))]), // flew out long ago, came back 100 days ago
+      pnr('AHEAD', [leg('816', day(30))]),
+      pnr('NOSEGMENTS', []), // counts from the day it was reported
+    ]);
+    const manifest = (date: string) => ({ kind: 'passengers' as const, flight: leg('816', date), legs: [leg('816', date)], travellers: [traveller] });
+    await w.gateway.recordManifest(ops, manifest(day(-181)));
+    await w.gateway.recordManifest(ops, manifest(day(-179)));
+
+    const reports = await prune(db, SETTINGS, []);
+    assert.equal(report(reports, 'air_bookings').deleted, 1);
+    assert.equal(report(reports, 'manifests').deleted, 1);
+    const left = (await db.query<{ record_locator: string }>('SELECT record_locator FROM air_bookings ORDER BY record_locator')).rows;
+    assert.deepEqual(left.map((r) => r.record_locator), ['AHEAD', 'NOSEGMENTS', 'RETURNED']);
+    await assert.rejects(w.gateway.getAirBooking(ops, 'SV', 'FLOWN'), /no airline booking SV FLOWN/);
+    const dates = (await db.query<{ d: string }>(`SELECT to_char(departure_date, 'YYYY-MM-DD') AS d FROM manifests`)).rows;
+    assert.deepEqual(dates.map((r) => r.d), [day(-179)]);
+
+    // a PNR reported again counts from its new itinerary
+    await w.gateway.recordAirBookings(ops, [pnr('RETURNED', [leg('816', day(-400))])]);
+    assert.equal(report(await prune(db, SETTINGS, []), 'air_bookings').deleted, 1);
+    const off = await prune(db, { ...SETTINGS, travelDataDays: 0 }, []);
+    assert.equal(report(off, 'manifests').off, 'retention.travelDataDays');
+    assert.equal(await count(db, 'manifests'), 1);
+  });
+
   it('keeps everything a rule with age 0 covers', async () => {
     const { db } = w;
     await insertMessage(db, { direction: 'in', transport: 'http', partnerId: null, message: 'OTA_PingRQ', echoToken: null, correlationId: null, locator: null, ok: true, body: '<x/>' });
@@ -302,7 +336,8 @@ forEachBackend('retention beside a running ARI distribution', (backend) => {
 
 describe('retention settings', () => {
   it('come from config/defaults.json, environment variables or options, validated by name', () => {
-    assert.deepEqual(loadConfig({}).retention, { everySeconds: 900, outboxDays: 7, archiveDays: 90, idempotencyHours: 24, interchangeDays: 90 });
+    assert.deepEqual(loadConfig({}).retention, { everySeconds: 900, outboxDays: 7, archiveDays: 90, idempotencyHours: 24, interchangeDays: 90, travelDataDays: 180 });
+    assert.equal(loadConfig({ MAQAM_RETENTION_TRAVEL_DATA_DAYS: '365' }).retention.travelDataDays, 365);
     assert.equal(loadConfig({ MAQAM_RETENTION_ARCHIVE_DAYS: '30' }).retention.archiveDays, 30);
     assert.equal(loadConfig({}, { retention: { outboxDays: 0 } }).retention.outboxDays, 0);
     assert.throws(() => loadConfig({ MAQAM_RETENTION_IDEMPOTENCY_HOURS: '5' }),

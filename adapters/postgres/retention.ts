@@ -4,7 +4,7 @@
  * with their SQL in its own SQL file; `maqam prune` and `maqam start` run them all (adapters/cli/retention.ts).
  */
 import type { Sql } from './db';
-import { DB_NOW, PRUNE_IDEMPOTENCY } from './sql';
+import { DB_NOW, PRUNE_AIR_BOOKINGS, PRUNE_IDEMPOTENCY, PRUNE_MANIFESTS } from './sql';
 
 /**
  * Rows per DELETE. A batch holds its row locks for a few ms (3–64 ms measured on PostgreSQL 15 with the
@@ -46,13 +46,26 @@ export async function pruneByTime(db: Sql, text: string, cutoff: Date, limit: nu
   return { deleted, kept: 0, next: deleted === limit ? 0 : null };
 }
 
-/** The core store's rule: idempotency keys outlive the replay window and then go. */
-export function coreRetentionRules(db: Sql, o: { idempotencyHours: number }): RetentionRule[] {
+/**
+ * The core store's rules: idempotency keys outlive the replay window and then go; airline PNRs and
+ * manifests, which hold pilgrims' passport data, go a set time after the travel they describe.
+ */
+export function coreRetentionRules(db: Sql, o: { idempotencyHours: number; travelDataDays: number }): RetentionRule[] {
   return [{
     table: 'idempotency_keys',
     setting: 'retention.idempotencyHours',
     ageSeconds: o.idempotencyHours * 3600,
     batch: (cutoff, _after, limit) => pruneByTime(db, PRUNE_IDEMPOTENCY, cutoff, limit),
+  }, {
+    table: 'air_bookings',
+    setting: 'retention.travelDataDays',
+    ageSeconds: o.travelDataDays * 86400,
+    batch: (cutoff, _after, limit) => pruneByTime(db, PRUNE_AIR_BOOKINGS, cutoff, limit),
+  }, {
+    table: 'manifests',
+    setting: 'retention.travelDataDays',
+    ageSeconds: o.travelDataDays * 86400,
+    batch: (cutoff, _after, limit) => pruneByTime(db, PRUNE_MANIFESTS, cutoff, limit),
   }];
 }
 

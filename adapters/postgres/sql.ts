@@ -302,9 +302,12 @@ export const PENDING_ARI = `
 SELECT id, kind, provider_id, product_id, rate_plan_id, day, seq, state, created_at
   FROM ari_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`;
 
+/** $5: the PNR's last travel date (null when no segment has one: the day it is reported). */
 export const UPSERT_AIR_BOOKING = `
-INSERT INTO air_bookings (carrier, record_locator, data, reported_by, updated_at) VALUES ($1, $2, $3, $4, now())
-ON CONFLICT (carrier, record_locator) DO UPDATE SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now()`;
+INSERT INTO air_bookings (carrier, record_locator, data, reported_by, updated_at, last_travel_date)
+VALUES ($1, $2, $3, $4, now(), coalesce($5::date, current_date))
+ON CONFLICT (carrier, record_locator) DO UPDATE
+   SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now(), last_travel_date = EXCLUDED.last_travel_date`;
 
 export const GET_AIR_BOOKING = `SELECT data FROM air_bookings WHERE carrier = $1 AND record_locator = $2`;
 
@@ -356,6 +359,23 @@ WITH gone AS (
 )
 SELECT count(*)::int AS deleted FROM gone`;
 }
+
+/**
+ * One batch ($2 rows) of a table's rows whose `date` column is before the UTC day of $1 (a timestamptz), so
+ * that the column's index serves the range.
+ */
+export function PRUNE_BY_DATE(table: string, date: string): string {
+  return `
+WITH gone AS (
+  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+    SELECT c.ctid FROM ${table} c WHERE c.${date} < ($1::timestamptz AT TIME ZONE 'UTC')::date LIMIT $2)) RETURNING 1
+)
+SELECT count(*)::int AS deleted FROM gone`;
+}
+
+/** Airline PNRs whose travel ended before $1, and manifests of flights that left before it (migration 410). */
+export const PRUNE_AIR_BOOKINGS = PRUNE_BY_DATE('air_bookings', 'last_travel_date');
+export const PRUNE_MANIFESTS = PRUNE_BY_DATE('manifests', 'departure_date');
 
 /** Idempotency keys stored before $1 (index idempotency_keys_created, migration 400). */
 export const PRUNE_IDEMPOTENCY = PRUNE_BY_TIME('idempotency_keys', 'created_at');

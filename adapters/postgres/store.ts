@@ -3,7 +3,7 @@
  * model and runs the statements of ./sql.ts.
  */
 import type {
-  Actor, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Partner, Product,
+  Actor, AirBooking, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Partner, Product,
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
 import { WEEKDAYS } from '../../core/model';
@@ -293,7 +293,7 @@ export function createStore(db: Db): Store {
       return r.rows.map(bookingFromRow);
     },
     async upsertAirBooking(b, reportedBy) {
-      await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy]);
+      await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy, lastTravelDate(b)]);
     },
     getAirBooking: (carrier, locator) => one(q.GET_AIR_BOOKING, [carrier, locator], (r) => r.data),
     async upsertManifest(m, reportedBy) {
@@ -321,4 +321,15 @@ export function createStore(db: Db): Store {
       }) as AriChange);
     },
   };
+}
+
+/** The latest departure or arrival date of a PNR's segments (what its retention counts from), if any. */
+export function lastTravelDate(b: AirBooking): string | null {
+  let last: string | null = null;
+  for (const seg of Array.isArray(b.segments) ? b.segments : []) {
+    for (const d of [seg?.departureDate, seg?.arrivalDate]) {
+      if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) && (last === null || d > last)) last = d;
+    }
+  }
+  return last;
 }

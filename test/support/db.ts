@@ -10,15 +10,17 @@ import { migrate } from '../../adapters/postgres/migrate';
 export interface Backend {
   name: 'pglite' | 'postgres';
   open(): Promise<Db>;
+  /** An empty database (no migration applied), for tests of the migrations themselves. */
+  openEmpty(): Promise<Db>;
 }
 
-async function openIsolatedPostgres(url: string): Promise<Db> {
+async function openIsolatedPostgres(url: string, migrated = true): Promise<Db> {
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = openPostgres({ url, poolSize: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.close();
   const db = openPostgres({ url, schema, poolSize: 40 });
-  await migrate(db);
+  if (migrated) await migrate(db);
   const close = db.close.bind(db);
   return Object.assign(db, {
     async close() {
@@ -39,10 +41,11 @@ export function backends(): Backend[] {
         await migrate(db);
         return db;
       },
+      openEmpty: () => openPglite(),
     },
   ];
   const url = process.env.DATABASE_URL;
-  if (url) list.push({ name: 'postgres', open: () => openIsolatedPostgres(url) });
+  if (url) list.push({ name: 'postgres', open: () => openIsolatedPostgres(url), openEmpty: () => openIsolatedPostgres(url, false) });
   return list;
 }
 
