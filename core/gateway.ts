@@ -459,6 +459,7 @@ class Gateway implements GatewayApi {
     const travellers = (m as { travellers?: unknown } | null)?.travellers;
     if (!Array.isArray(travellers)) c.add('/travellers', 'travellers must be a list');
     else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
+    else if (opts.forFiling && travellers.length === 0) c.add('/travellers', 'a manifest filed with an authority lists at least one traveller');
     else if (opts.forFiling) travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`, { mononym: true }));
     else travellers.forEach((t, i) => {
       const o = c.object(t, `/travellers/${i}`);

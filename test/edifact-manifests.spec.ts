@@ -85,6 +85,21 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal(await count('manifests', "carrier = 'SV' AND flight_number = '817'"), 1, 'filing the flight again replaces its manifest');
   });
 
+  it('keeps each filer\'s manifest of a flight: a second agency\'s pilgrims on it do not replace the first\'s', async () => {
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5501' };
+    const theirs = { surname: 'YILMAZ', givenName: 'AYSE', gender: 'F', nationality: 'TUR', documents: [{ type: 'P', number: 'U1234567', issuingCountry: 'TUR' }] };
+    assert.equal((await file({ ...m, flight, legs: [flight] })).status, 201);
+    const b = await file({ ...m, flight, legs: [flight], travellers: [theirs] }, { as: 'AG-BARAKA' });
+    assert.equal(b.status, 201, b.text);
+    const rows = (await s.db.query<{ reported_by: string; data: Manifest }>(
+      "SELECT reported_by, data FROM manifests WHERE carrier = 'SV' AND flight_number = '5501' ORDER BY reported_by")).rows;
+    assert.deepEqual(rows.map((r) => [r.reported_by, r.data.travellers.map((t) => t.surname)]), [
+      ['AG-BARAKA', ['YILMAZ']],
+      ['AG-NOOR', m.travellers.map((t) => t.surname)],
+    ]);
+  });
+
   it('refuses a bad manifest with every problem and its path, and stores, numbers and archives nothing', async () => {
     const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
     const m = sample() as unknown as Record<string, unknown>;
@@ -105,6 +120,9 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     const notAList = await file({ ...m, travellers: 'everyone' });
     assert.equal(notAList.status, 400);
     assert.ok((notAList.json.violations as { path: string }[]).some((v) => v.path === '/travellers'));
+    const nobody = await file({ ...m, travellers: [] });
+    assert.equal(nobody.status, 400, nobody.text);
+    assert.deepEqual(nobody.json.violations, [{ code: 'GW_BAD_INPUT', message: 'a manifest filed with an authority lists at least one traveller', path: '/travellers' }]);
     assert.equal(await count('edifact_archive'), before.archive);
     assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
     assert.equal(await count('manifests', "origin = 'cgk1'"), 0);

@@ -314,8 +314,8 @@ export const GET_AIR_BOOKING = `SELECT data FROM air_bookings WHERE carrier = $1
 export const UPSERT_MANIFEST = `
 INSERT INTO manifests (carrier, flight_number, departure_date, origin, kind, data, reported_by, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-ON CONFLICT (carrier, flight_number, departure_date, origin, kind) DO UPDATE
-   SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now()`;
+ON CONFLICT (carrier, flight_number, departure_date, origin, kind, reported_by) DO UPDATE
+   SET data = EXCLUDED.data, updated_at = now()`;
 
 // ------------------------------------------------------------------------------------------ retention
 

@@ -297,7 +297,8 @@ export function createStore(db: Db): Store {
     },
     getAirBooking: (carrier, locator) => one(q.GET_AIR_BOOKING, [carrier, locator], (r) => r.data),
     async upsertManifest(m, reportedBy) {
-      // Keyed on the manifest's flight, its first leg (core checks they agree); `data` keeps every leg.
+      // Keyed on the manifest's flight, its first leg (core checks they agree), and on who reported it: a
+      // reporter's newer manifest replaces its own only. `data` keeps every leg.
       const f = m.flight;
       await db.query(q.UPSERT_MANIFEST, [f.carrier, f.flightNumber, f.departureDate, f.origin, m.kind, JSON.stringify(m), reportedBy]);
     },

@@ -40,7 +40,7 @@ export async function fileManifest(
   const profile = partners.get(req.to);
   if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (${knownText})`);
   const manifest = req.manifest as Manifest;
-  // core checks every field (with paths) and stores the manifest under its flight; a refusal stops here
+  // core checks every field (with paths) and stores the manifest under its flight and filer; a refusal stops here
   await deps.gateway.recordManifest({ actor: req.actor }, manifest, { forFiling: true });
   // numbering, writing and archiving commit together: a failure leaves no gap in the authority's sequence
   return deps.db.transaction(async (tx) => {
