@@ -410,7 +410,13 @@ class Gateway implements GatewayApi {
       c.str(o, 'carrier', `/${i}`, { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
       c.str(o, 'recordLocator', `/${i}`, { required: true, pattern: /^[A-Z0-9]{1,20}$/ });
       if (!Array.isArray(o.segments)) c.add(`/${i}/segments`, 'segments must be a list');
+      else o.segments.forEach((x, j) => checkAirSegment(c, x, `/${i}/segments/${j}`));
       if (!Array.isArray(o.travellers)) c.add(`/${i}/travellers`, 'travellers must be a list');
+      else o.travellers.forEach((t, j) => {
+        const p = `/${i}/travellers/${j}`;
+        const tr = c.object(t, p);
+        if (tr && typeof tr.surname !== 'string') c.add(`${p}/surname`, 'surname must be a string');
+      });
     });
     c.done('The airline bookings are invalid');
     for (const b of list) await this.store.upsertAirBooking(b, ctx.actor.partnerId);
@@ -467,6 +473,22 @@ class Gateway implements GatewayApi {
     });
     c.done('The manifest is invalid');
     await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
+  }
+}
+
+/**
+ * A PNR segment as airline systems report it: dated (what links it to a package and a visa), its other
+ * fields text when present. Empty codes pass: PNRGOV reports a TVL without carrier or airports with a
+ * warning rather than losing the PNR.
+ */
+function checkAirSegment(c: Checker, raw: unknown, path: string): void {
+  const seg = c.object(raw, path);
+  if (!seg) return;
+  c.date(seg, 'departureDate', path);
+  c.date(seg, 'arrivalDate', path, false);
+  for (const [key, max] of [['carrier', 3], ['flightNumber', 8], ['bookingClass', 2], ['origin', 25], ['destination', 25], ['departureTime', 5], ['arrivalTime', 5], ['status', 3]] as const) {
+    const v = seg[key];
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > max)) c.add(`${path}/${key}`, `${key} must be text of at most ${max} characters`);
   }
 }
 

@@ -121,6 +121,16 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     assert.deepEqual(other?.violations?.map((v) => v.path), ['/legs/0']);
   });
 
+  it('refuses a PNR whose segments or travellers are not what airline systems report, with every path, storing nothing', async () => {
+    const junk = [{ carrier: 'SV', recordLocator: 'JUNK1', travellers: [1, { surname: 7 }], segments: [1, { carrier: 'SV', flightNumber: 817 }, { departureDate: 'yesterday', origin: 'CGK' }] }];
+    const r = await s.request('POST', '/v1/air-bookings', { body: junk, headers: { authorization: airlineAuth } });
+    assert.equal(r.status, 400, r.text);
+    assert.deepEqual((r.json.violations as { path: string }[]).map((v) => v.path).sort(), [
+      '/0/segments/0', '/0/segments/1/departureDate', '/0/segments/1/flightNumber', '/0/segments/2/departureDate', '/0/travellers/0', '/0/travellers/1/surname',
+    ]);
+    assert.equal((await s.db.query("SELECT 1 FROM air_bookings WHERE record_locator = 'JUNK1'")).rowCount, 0);
+  });
+
   it('lets only airlines, GDSs and the operator report flights, and hides them from providers', async () => {
     const r = await s.request('POST', '/v1/air-bookings', { as: 'AG-NOOR', body: [{ carrier: 'SV', recordLocator: 'ZZZ999', travellers: [], segments: [] }] });
     assert.equal(r.status, 403);
