@@ -15,7 +15,7 @@ import { SearchCache } from './search-cache';
 import { addDays, daysBetween } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -412,11 +412,7 @@ class Gateway implements GatewayApi {
       if (!Array.isArray(o.segments)) c.add(`/${i}/segments`, 'segments must be a list');
       else o.segments.forEach((x, j) => checkAirSegment(c, x, `/${i}/segments/${j}`));
       if (!Array.isArray(o.travellers)) c.add(`/${i}/travellers`, 'travellers must be a list');
-      else o.travellers.forEach((t, j) => {
-        const p = `/${i}/travellers/${j}`;
-        const tr = c.object(t, p);
-        if (tr && typeof tr.surname !== 'string') c.add(`${p}/surname`, 'surname must be a string');
-      });
+      else o.travellers.forEach((t, j) => checkReportedTraveller(c, t, `/${i}/travellers/${j}`));
     });
     c.done('The airline bookings are invalid');
     for (const b of list) await this.store.upsertAirBooking(b, ctx.actor.partnerId);
@@ -467,28 +463,9 @@ class Gateway implements GatewayApi {
     else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
     else if (opts.forFiling && travellers.length === 0) c.add('/travellers', 'a manifest filed with an authority lists at least one traveller');
     else if (opts.forFiling) travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`, { mononym: true }));
-    else travellers.forEach((t, i) => {
-      const o = c.object(t, `/travellers/${i}`);
-      if (o && typeof o.surname !== 'string') c.add(`/travellers/${i}/surname`, 'surname must be a string');
-    });
+    else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
     c.done('The manifest is invalid');
     await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
-  }
-}
-
-/**
- * A PNR segment as airline systems report it: dated (what links it to a package and a visa), its other
- * fields text when present. Empty codes pass: PNRGOV reports a TVL without carrier or airports with a
- * warning rather than losing the PNR.
- */
-function checkAirSegment(c: Checker, raw: unknown, path: string): void {
-  const seg = c.object(raw, path);
-  if (!seg) return;
-  c.date(seg, 'departureDate', path);
-  c.date(seg, 'arrivalDate', path, false);
-  for (const [key, max] of [['carrier', 3], ['flightNumber', 8], ['bookingClass', 2], ['origin', 25], ['destination', 25], ['departureTime', 5], ['arrivalTime', 5], ['status', 3]] as const) {
-    const v = seg[key];
-    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > max)) c.add(`${path}/${key}`, `${key} must be text of at most ${max} characters`);
   }
 }
 

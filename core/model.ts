@@ -360,6 +360,15 @@ export interface Manifest {
   travellers: (Traveller & { recordLocator?: string | null; embarkation?: string | null; debarkation?: string | null })[];
 }
 
+/** The latest departure or arrival date of a PNR's segments (its travel data is kept from it), or null. */
+export function lastTravelDate(b: Pick<AirBooking, 'segments'>): IsoDate | null {
+  let last: IsoDate | null = null;
+  for (const seg of b.segments) {
+    for (const d of [seg.departureDate, seg.arrivalDate]) if (d && (last === null || d > last)) last = d;
+  }
+  return last;
+}
+
 /** A manifest's legs; `[flight]` for one stored or received before manifests had legs. */
 export function manifestLegs(m: Pick<Manifest, 'flight'> & { legs?: FlightSegment[] | null }): FlightSegment[] {
   return Array.isArray(m.legs) && m.legs.length > 0 ? m.legs : [m.flight];

@@ -131,6 +131,31 @@ export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { m
   }
 }
 
+/**
+ * A PNR segment as airline systems report it: dated (what links it to a package and a visa), its other
+ * fields text when present. Empty codes pass: airline systems report segments without carrier or airports,
+ * and such a PNR is kept rather than lost (its adapter warns).
+ */
+export function checkAirSegment(c: Checker, raw: unknown, path: string): void {
+  const seg = c.object(raw, path);
+  if (!seg) return;
+  c.date(seg, 'departureDate', path);
+  c.date(seg, 'arrivalDate', path, false);
+  for (const [key, max] of [['carrier', 3], ['flightNumber', 8], ['bookingClass', 2], ['origin', 25], ['destination', 25], ['departureTime', 5], ['arrivalTime', 5], ['status', 3]] as const) {
+    const v = seg[key];
+    if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > max)) c.add(`${path}/${key}`, `${key} must be text of at most ${max} characters`);
+  }
+}
+
+/**
+ * A traveller as airline systems report one (in PNRs and manifests): an object with a surname; what else they
+ * send is kept as it came. Manifests filed with an authority are checked in full (`checkTraveller`).
+ */
+export function checkReportedTraveller(c: Checker, raw: unknown, path: string): void {
+  const t = c.object(raw, path);
+  if (t && typeof t.surname !== 'string') c.add(`${path}/surname`, 'surname must be a string');
+}
+
 /** Checks a booking request; throws GW_BAD_INPUT / GW_BAD_DATES listing every problem. */
 export function checkBookingRequest(raw: unknown): BookingRequest {
   const c = new Checker();

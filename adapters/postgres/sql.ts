@@ -352,10 +352,14 @@ SELECT (SELECT count(*)::int FROM gone) AS deleted,
  * composite primary key made PostgreSQL hash-join the whole table, 175 ms a batch on 1M rows against 3 ms).
  */
 export function PRUNE_BY_TIME(table: string, time: string, where?: string): string {
+  return pruneOld(table, `c.${time} < $1::timestamptz${where ? ` AND (${where})` : ''}`);
+}
+
+/** Deletes at most $2 rows of `table` matching `old` (SQL over the row `c`), picked by ctid; answers `deleted`. */
+function pruneOld(table: string, old: string): string {
   return `
 WITH gone AS (
-  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-    SELECT c.ctid FROM ${table} c WHERE c.${time} < $1::timestamptz${where ? ` AND (${where})` : ''} LIMIT $2)) RETURNING 1
+  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT c.ctid FROM ${table} c WHERE ${old} LIMIT $2)) RETURNING 1
 )
 SELECT count(*)::int AS deleted FROM gone`;
 }
@@ -365,12 +369,7 @@ SELECT count(*)::int AS deleted FROM gone`;
  * that the column's index serves the range.
  */
 export function PRUNE_BY_DATE(table: string, date: string): string {
-  return `
-WITH gone AS (
-  DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-    SELECT c.ctid FROM ${table} c WHERE c.${date} < ($1::timestamptz AT TIME ZONE 'UTC')::date LIMIT $2)) RETURNING 1
-)
-SELECT count(*)::int AS deleted FROM gone`;
+  return pruneOld(table, `c.${date} < ($1::timestamptz AT TIME ZONE 'UTC')::date`);
 }
 
 /** Airline PNRs whose travel ended before $1, and manifests of flights that left before it (migration 410). */

@@ -3,10 +3,10 @@
  * model and runs the statements of ./sql.ts.
  */
 import type {
-  Actor, AirBooking, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Partner, Product,
+  Actor, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Partner, Product,
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
-import { WEEKDAYS } from '../../core/model';
+import { lastTravelDate, WEEKDAYS } from '../../core/model';
 import type { CredentialRow, IdempotencyClaim, RateRow, NewBooking, SearchCandidate, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
 import { fromMinor } from '../../core/money';
 import { isRetryable, sqlState, type Db, type Sql } from './db';
@@ -324,13 +324,3 @@ export function createStore(db: Db): Store {
   };
 }
 
-/** The latest departure or arrival date of a PNR's segments (what its retention counts from), if any. */
-export function lastTravelDate(b: AirBooking): string | null {
-  let last: string | null = null;
-  for (const seg of Array.isArray(b.segments) ? b.segments : []) {
-    for (const d of [seg?.departureDate, seg?.arrivalDate]) {
-      if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) && (last === null || d > last)) last = d;
-    }
-  }
-  return last;
-}
