@@ -198,7 +198,11 @@ export async function closeConnections(name: string): Promise<number> {
   let n = 0;
   for (const line of stdout.split('\n')) {
     if (!line.includes(`"connection_name","${name}"`)) continue;
-    await run('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0], 'test: broker closes the connection'], { timeout: 30_000 });
+    await run('rabbitmqctl', ['-q', 'close_connection', line.split('\t')[0], 'test: broker closes the connection'], { timeout: 30_000 }).catch((e: Error & { stderr?: string }) => {
+      // RabbitMQ 3.10 reports an error when the connection process ends (`:normal`) before answering the
+      // close call: the connection did close (seen once in a CI run)
+      if (!/\{:normal,/.test(`${e.stderr ?? ''} ${e.message}`)) throw e;
+    });
     n++;
   }
   return n;
