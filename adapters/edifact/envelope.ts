@@ -139,7 +139,16 @@ export interface InboundOptions extends EnvelopeContext {
    * going back anyway, and it must say why. The policy still decides acceptances and message-level reports.
    */
   answerRejections?: boolean;
+  /**
+   * Leave the CONTRL to the caller: `contrl` stays null and `issueContrl` numbers, builds and archives it
+   * when called. A caller that answers with response messages decides then whether a CONTRL goes with them,
+   * so that no CONTRL is numbered or archived as sent unless it is sent.
+   */
+  deferContrl?: boolean;
 }
+
+/** A CONTRL numbered from the partner's sequence and archived as sent (archive id null without a database). */
+export type IssuedContrl = Contrl & { archiveId: number | null; controlRef: string };
 
 export interface InboundInterchange {
   interchange: Interchange;
@@ -149,7 +158,11 @@ export interface InboundInterchange {
   archiveId: number | null;
   /** Bytes of this interchange within the input. */
   bytes: Uint8Array;
-  contrl: (Contrl & { archiveId: number | null; controlRef: string }) | null;
+  contrl: IssuedContrl | null;
+  /** Whether the partner's policy (or, with `answerRejections`, a rejection or duplicate) calls for a CONTRL. */
+  contrlWanted: boolean;
+  /** Numbers, builds and archives the CONTRL for this interchange (once; later calls return the same one). */
+  issueContrl: () => Promise<IssuedContrl>;
   /** True when its messages may be translated (not rejected as a whole, not a duplicate). */
   processable: boolean;
 }
@@ -199,38 +212,43 @@ export async function processInbound(bytes: Uint8Array, opts: InboundOptions): P
       if (!env.duplicate && !ich.rejected) await setInterchangeStatus(opts.db, { sender: ich.sender, controlRef: ich.controlRef }, 'received', archiveId);
     }
     if (opts.beforeContrl && !ich.rejected && !env.duplicate) await opts.beforeContrl({ interchange: ich, partner: p, archiveId });
-    let contrl: InboundInterchange['contrl'] = null;
-    if (wantsContrl(ich, p) || (opts.answerRejections && (ich.rejected || env.duplicate))) {
-      const seqKey = p?.id ?? `SENDER:${ich.sender.id || 'UNKNOWN'}`;
-      const controlRef = opts.controlRef ?? (opts.db ? await nextControlRef(opts.db, seqKey) : '1');
-      const acceptance = ich.ackRequested || p?.edifact.ackPolicy === 'always';
-      const c = buildContrl(ich, {
-        controlRef,
-        version: p?.edifact.contrlVersion ?? (p ? (p.edifact.syntaxVersion === 4 ? 4 : 3) : undefined),
-        syntaxId: p ? charsetsOf(p)[0] : undefined,
-        separators: p ? separatorsOf(p) : undefined,
-        acceptance,
-        prepared: opts.now,
-        lineBreaks: p?.edifact.lineBreaks,
-      });
-      let outId: number | null = null;
-      if (archive && opts.db) {
-        outId = await archiveInterchange(opts.db, {
-          direction: 'out',
-          partnerId: p?.id ?? null,
-          sender: (opts.ourIds ?? ourIds())[0].id,
-          recipient: ich.sender.id,
-          controlRef,
-          messageTypes: ['CONTRL'],
-          bytes: c.bytes,
-          inReplyTo: archiveId,
-          correlation: { subject: { sender: ich.sender.id, controlRef: ich.controlRef }, action: c.action },
-        });
-        if (archiveId !== null) await correlateArchive(opts.db, archiveId, { contrl: outId });
-      }
-      contrl = { ...c, archiveId: outId, controlRef };
-    }
-    result.interchanges.push({ interchange: ich, partner: p, duplicate: env.duplicate, archiveId, bytes: raw, contrl, processable: !ich.rejected && !env.duplicate });
+    let issued: Promise<IssuedContrl> | null = null;
+    const issueContrl = (): Promise<IssuedContrl> => (issued ??= issueContrlFor(ich, p, archiveId, archive, opts));
+    const contrlWanted = wantsContrl(ich, p) || (!!opts.answerRejections && (ich.rejected || env.duplicate));
+    const contrl = contrlWanted && !opts.deferContrl ? await issueContrl() : null;
+    result.interchanges.push({ interchange: ich, partner: p, duplicate: env.duplicate, archiveId, bytes: raw, contrl, contrlWanted, issueContrl, processable: !ich.rejected && !env.duplicate });
   }
   return result;
+}
+
+/** Numbers the CONTRL for `ich` from the partner's persisted sequence, builds it and archives it as sent. */
+async function issueContrlFor(ich: Interchange, p: PartnerProfile | null, archiveId: number | null, archive: boolean, opts: InboundOptions): Promise<IssuedContrl> {
+  const seqKey = p?.id ?? `SENDER:${ich.sender.id || 'UNKNOWN'}`;
+  const controlRef = opts.controlRef ?? (opts.db ? await nextControlRef(opts.db, seqKey) : '1');
+  const acceptance = ich.ackRequested || p?.edifact.ackPolicy === 'always';
+  const c = buildContrl(ich, {
+    controlRef,
+    version: p?.edifact.contrlVersion ?? (p ? (p.edifact.syntaxVersion === 4 ? 4 : 3) : undefined),
+    syntaxId: p ? charsetsOf(p)[0] : undefined,
+    separators: p ? separatorsOf(p) : undefined,
+    acceptance,
+    prepared: opts.now,
+    lineBreaks: p?.edifact.lineBreaks,
+  });
+  let outId: number | null = null;
+  if (archive && opts.db) {
+    outId = await archiveInterchange(opts.db, {
+      direction: 'out',
+      partnerId: p?.id ?? null,
+      sender: (opts.ourIds ?? ourIds())[0].id,
+      recipient: ich.sender.id,
+      controlRef,
+      messageTypes: ['CONTRL'],
+      bytes: c.bytes,
+      inReplyTo: archiveId,
+      correlation: { subject: { sender: ich.sender.id, controlRef: ich.controlRef }, action: c.action },
+    });
+    if (archiveId !== null) await correlateArchive(opts.db, archiveId, { contrl: outId });
+  }
+  return { ...c, archiveId: outId, controlRef };
 }

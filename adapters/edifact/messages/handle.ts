@@ -3,8 +3,9 @@
  * checks the envelope against the partner profile (sender = the authenticated partner, recipient,
  * password, duplicate 0020 → 26), archives the raw interchange and builds the CONTRL the partner's policy
  * asks for. Then AVLREQ and RESREQ are run against the gateway and answered with AVLRSP/RESRSP (ERI on
- * refusal) in an interchange of the request's form, archived as the reply; PAXLST and PNRGOV are
- * translated, their canonical values returned to the caller, and acknowledged by the CONTRL.
+ * refusal) in an interchange of the request's form, archived as the reply (a batch request also gets
+ * the CONTRL its partner asks for, before it); PAXLST and PNRGOV are translated, their canonical values
+ * returned to the caller, and acknowledged by the CONTRL. A CONTRL is numbered and archived only when sent.
  *
  * Idempotency: every mutating call carries the key `edifact:<UNB 0020 or UIB S302>:<message ref>` under
  * the authenticated partner. A GDS that resends an interactive interchange (a timeout retry: same 0020)
@@ -148,7 +149,7 @@ export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; byte
   const partners = deps.partners ?? sharedPartnerProfiles();
   const recorded = new Map<Interchange, unknown[]>();
   const inbound = await processInbound(req.bytes, {
-    partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now, answerRejections: true,
+    partners, db: deps.db ?? null, authenticatedPartnerId: req.actor.partnerId, now, answerRejections: true, deferContrl: true,
     beforeContrl: async (ii) => void recorded.set(ii.interchange, await recordBatchMessages(deps, req.actor, ii.interchange, ii.archiveId, now)),
   });
   if (inbound.interchanges.length === 0) {
@@ -163,17 +164,21 @@ export async function handleEdifact(deps: EdifactDeps, req: { actor: Actor; byte
     // A resent interactive interchange is a retry: answer it again (core replays by idempotency key).
     const retry = ii.duplicate && !ich.findings.some((f) => f.severity === 'error' && f.code !== '26');
     if (!ii.processable && !retry) {
-      if (ii.contrl) bodies.push(ii.contrl.bytes);
+      if (ii.contrlWanted) bodies.push((await ii.issueContrl()).bytes);
       status = Math.max(status, rejectionStatus(ich));
       continue;
     }
     const a = await answerMessages(deps, req.actor, ich, ich.messages, now, retry);
     canonical.push(...(recorded.get(ich) ?? []));
     if (a.responses.length === 0) {
-      if (ii.contrl) bodies.push(ii.contrl.bytes);
+      if (ii.contrlWanted) bodies.push((await ii.issueContrl()).bytes);
       if (retry) status = Math.max(status, 409);
       continue;
     }
+    // A batch interchange answered with response messages still gets the CONTRL its partner asks for (UNB
+    // 0031, ack policy, or a message rejected for syntax), as an interchange of its own before the answer.
+    // An interactive dialogue is acknowledged by its response alone, which carries any error as ERI.
+    if (ii.contrlWanted && !ich.interactive && !retry) bodies.push((await ii.issueContrl()).bytes);
     const ref = await replyRef(deps, ii);
     const bytes = responseInterchange(ich, a.responses, ref, now);
     bodies.push(bytes);
