@@ -85,7 +85,7 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     const req = uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']);
     const res = await handleEdifact(deps, { actor: agent, bytes: req });
     assert.equal(res.status, 200);
-    assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:\d+\+T1\+\+\+MAQAM:ZZZ\+AG-NOOR:ZZZ\+/);
+    assert.match(res.body.toString('latin1'), /^UNA:\+\.\? 'UIB\+UNOA:4\+GDS\d+:::\d+\+T1\+\+\+MAQAM:ZZZ\+AG-NOOR:ZZZ\+/);
     const s = summary(res.body);
     assert.deepEqual(s.errors, []);
     const dbl = s.offers!.find((o) => o.providerId === 'QCA-SAFWA' && o.code === 'DBL');
@@ -96,6 +96,15 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.equal(bar.total.currency, 'SAR');
     assert.ok(Number(bar.total.amount) >= 3 * 950, `3 nights for two at 950+ SAR, got ${bar.total.amount}`);
     assert.ok(s.offers!.every((o) => o.kind === 'HTL'));
+  });
+
+  it('declares in its UNA the decimal mark it writes, whatever decimal mark the request\'s UNA declared', async () => {
+    const req = uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(start)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']);
+    const comma = Buffer.from(req.toString('latin1').replace("UNA:+.? '", "UNA:+,? '"), 'latin1');
+    const text = (await handleEdifact(deps, { actor: agent, bytes: comma })).body.toString('latin1');
+    assert.match(text, /^UNA:\+\.\? '/);
+    assert.match(text, /RTI\+\d+\.\d\d:SAR/);
+    assert.ok(summary(Buffer.from(text, 'latin1')).offers!.length > 0);
   });
 
   it('answers a partner whose UNA has no release character in its own separators, service characters in error texts turned to spaces', async () => {

@@ -93,8 +93,9 @@ export interface ResponseMessage {
 
 /**
  * The answer interchange to `request`: sender and recipient swapped, same syntax and separators.
- * Interactive: `UIB` echoes the initiator's dialogue reference S302 and adds `responderRef` as the
- * responder's control reference; batch: `UNB` carries `responderRef` as 0020.
+ * Interactive: `UIB` echoes the initiator's dialogue reference S302 (0300 initiator control reference,
+ * 0303 initiator reference identification, 0051 controlling agency) and adds `responderRef` as its fourth
+ * component, 0304 responder control reference (ISO 9735-5); batch: `UNB` carries `responderRef` as 0020.
  */
 export function responseInterchange(request: Interchange, messages: ResponseMessage[], responderRef: string, prepared = new Date()): Buffer {
   const syntaxId = request.syntax.id || 'UNOA';
@@ -104,7 +105,9 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
   const writable = (c: number) => c < 0 || c < 0x80 || enc === 'latin1';
   const r = request.separators;
   const own = [r.component, r.element, r.decimal, r.release, r.repetition, r.segment].every(writable);
-  const seps = own ? r : DEFAULT_SEPARATORS;
+  // amounts are written with a full stop: the UNA says so, even when the request declared a comma
+  const dotFree = ![r.component, r.element, r.release, r.repetition, r.segment].includes(0x2e);
+  const seps = own ? { ...r, decimal: dotFree ? 0x2e : r.decimal } : DEFAULT_SEPARATORS;
   const una = request.una !== null || !own;
   if (!request.interactive) {
     const segs = buildInterchange({
@@ -121,11 +124,12 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
   const stamp = [iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10), iso.slice(11, 13) + iso.slice(14, 16)];
   const party = (p: PartyId) => (p.qualifier ? [p.id, p.qualifier] : [p.id]);
   const header = request.header;
+  const s302 = [request.controlRef, header?.elements[1]?.[1] ?? '', header?.elements[1]?.[2] ?? '', responderRef];
   const out: SegmentData[] = [{
     tag: 'UIB',
     elements: [
       [syntaxId, version],
-      [request.controlRef, responderRef],
+      s302,
       header?.elements[2] ?? [''],
       header?.elements[3] ?? [''],
       header?.elements[4] ?? [''],
@@ -139,6 +143,6 @@ export function responseInterchange(request: Interchange, messages: ResponseMess
     body.push({ tag: 'UIT', elements: [[answerRef(m.ref)], [String(body.length + 1)]] });
     out.push(...body);
   }
-  out.push({ tag: 'UIZ', elements: [[request.controlRef, responderRef], [String(messages.length)]] });
+  out.push({ tag: 'UIZ', elements: [s302, [String(messages.length)]] });
   return serializeSegments(out, { syntaxId, separators: seps, una, fit: true });
 }
