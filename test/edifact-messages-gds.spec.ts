@@ -170,6 +170,16 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
   });
 
+  it('reports an error with its whole sentence in IFT, dates included', async () => {
+    const res = await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', [
+      'MSD+2', `TVL+${ddmmyy(end)}::${ddmmyy(start)}+QCA++QCA-SAFWA+DBL:BAR`, 'NUN+1+2',
+    ]) });
+    assert.equal(summary(res.body).errors[0]?.text, 'CHECK DATE');
+    const sentence = /'IFT\+AAO\+[^+']+\+CHECK DATE\+([^']*)'/.exec(res.body.toString('latin1'))?.[1] ?? '';
+    assert.ok(sentence.length > 70, `the sentence is not cut at 70 characters: ${sentence}`);
+    assert.ok(sentence.includes(start) && sentence.includes(end), `both dates are named: ${sentence}`);
+  });
+
   it('holds, then confirms a hold, and reports an unknown product code or locator with ERI', async () => {
     const hold = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
     assert.equal(hold.status, 'HN');

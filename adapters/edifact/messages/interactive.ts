@@ -174,12 +174,15 @@ export function parseResreq(segments: Segment[], ctx: TranslateContext): { comma
   return { command: { message: 'RESREQ', action, locator, externalRef, items, travellers }, findings: f };
 }
 
+/** Free text 4440 is an..512 in D.21A: an error's sentence fits whole (it was cut at 70, mid-date). */
+const FREE_TEXT_MAX = 512;
+
 /** The ERI + IFT pair reporting a coded error. */
 export function errorSegments(code: ErrorCode, message: string): Segment[] {
   const spec = ERRORS[code] ?? ERRORS.GW_INTERNAL;
   return [
     seg('ERI', [spec.edifact0085, CODES.eri.codeList, CODES.eri.agency]),
-    seg('IFT', CODES.eri.textQualifier, code, spec.terminal, message.slice(0, 70)),
+    seg('IFT', CODES.eri.textQualifier, code, spec.terminal, message.slice(0, FREE_TEXT_MAX)),
   ];
 }
 
