@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { edifactCli, parseInterchanges } from '../adapters/edifact';
+import { edifactCli, loadPartnerProfiles, parseInterchanges, processInbound } from '../adapters/edifact';
 import { paxlstInterchange } from '../bench/edifact';
 import { projectRoot } from '../core/paths';
 
@@ -111,9 +111,26 @@ describe('maqam edifact CLI', () => {
     // rejected as a whole: its messages are not processed, so none of them counts as accepted
     assert.match(r.err, /interchange G0007 from SIRAJGDS: rejected, 2 message\(s\) rejected, 0 accepted, \d+ error\(s\)/);
     const acc = await cli(['ack', path.join(FIX, 'paxlst-d05b-airline.edi'), '--version', '3']);
-    assert.match(acc.out.toString('latin1'), /UNH\+1\+CONTRL:D:3:UN'\nUCI\+NJ0001\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'\nUCM\+1\+PAXLST:D:05B:UN:IATA\+7'/);
+    // accepted messages are listed only when the server would list them (0031 = 1 or policy always)
+    assert.match(acc.out.toString('latin1'), /UNH\+1\+CONTRL:D:3:UN'\nUCI\+NJ0001\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'\nUNT\+3\+1'/);
     assert.match(acc.err, /ack policy \(on-request\) would send no CONTRL/);
     assert.match(acc.err, /acknowledged, 0 message\(s\) rejected, 1 accepted, 0 error\(s\)/);
+  });
+
+  it('ack prints the CONTRL POST /edifact sends: an IATA:1 interchange from a syntax 4 airline gets UNOA:4 and CONTRL:4:1:UN', async () => {
+    // AL-NAJM (syntax 4, no contrlVersion) asks for a CONTRL with UNB 0031 = 1
+    const bytes = fs.readFileSync(path.join(FIX, 'iata-pnrgov.edi'), 'latin1').replace("+NJ0003'", "+NJ0003++++1'");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'iata.edi');
+    fs.writeFileSync(f, bytes, 'latin1');
+    const r = await cli(['ack', f, '--control-ref', '1']);
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(r.code, 0, r.err);
+    const server = (await processInbound(Buffer.from(bytes, 'latin1'), { partners: loadPartnerProfiles(), controlRef: '1' })).interchanges[0].contrl;
+    assert.ok(server, 'the server sends a CONTRL when 0031 asks');
+    const undated = (b: Buffer) => b.toString('latin1').replace(/\n/g, '').replace(/\+\d{6,8}:\d{4}\+1'/, "+DATE:TIME+1'");
+    assert.match(undated(r.out), /^UNB\+UNOA:4\+MAQAM:ZZZ\+NJ\+DATE:TIME\+1'UNH\+1\+CONTRL:4:1:UN'UCI\+NJ0003\+NJ\+MAQAM\+7'UCM\+1\+PNRGOV:11:1:IA\+7'/);
+    assert.equal(undated(r.out), undated(server.bytes));
   });
 
   it('usage errors exit 2, unreadable or non-EDIFACT files exit 1', async () => {

@@ -5,16 +5,18 @@
  *       segment tree as JSON, streamed (constant memory whatever the file size):
  *       {"interchanges":[{…header…,"messages":[{…header…,"segments":[…],"findings":[…]}],"findings":[…]}],"findings":[…]}
  *   maqam edifact ack FILE [--partner ID] [--control-ref REF] [--version 3|4]
- *       the CONTRL we would send back for each interchange of FILE (whatever the ack policy says)
+ *       the CONTRL POST /edifact would send back for each interchange of FILE (same form and listing, one
+ *       segment a line), shown even when the ack policy would send none; syntax and envelope checks only
+ *       (no duplicate check, no translation or storing)
  *
  * Exit codes: 0 done (findings may exist), 1 the file could not be read or holds no interchange, 2 usage.
  */
 import fs from 'node:fs';
 import { buildContrl } from './contrl';
-import { checkEnvelope, peekSender, wantsContrl } from './envelope';
+import { checkEnvelope, contrlOptionsFor, peekSender, wantsContrl } from './envelope';
 import type { Group, Interchange, Message } from './interchange';
 import { EdifactParser, parseInterchanges, type ParseOptions } from './parser';
-import { charsetsOf, loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
+import { loadPartnerProfiles, parseOptionsFor, type PartnerDirectory, type PartnerProfile } from './partners';
 import type { Finding, Segment } from './types';
 
 export interface CliIo {
@@ -300,14 +302,9 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
     const env = await checkEnvelope(ich, { partners: dir });
     const p = env.partner ?? partner;
     if (!wantsContrl(ich, p)) io.stderr.write(`maqam edifact: note: the ${p ? p.id + ' ' : ''}ack policy (${p?.edifact.ackPolicy ?? 'errors'}) would send no CONTRL for interchange ${ich.controlRef || '?'}; showing it anyway\n`);
-    const c = buildContrl(ich, {
-      controlRef: a.controlRef ?? String(++n),
-      version: a.version ?? p?.edifact.contrlVersion,
-      syntaxId: p ? charsetsOf(p)[0] : undefined,
-      separators: p ? separatorsOf(p) : undefined,
-      acceptance: true,
-      lineBreaks: true,
-    });
+    // what POST /edifact would send (contrlOptionsFor), one segment a line for reading
+    const format = contrlOptionsFor(ich, p);
+    const c = buildContrl(ich, { ...format, version: a.version ?? format.version, controlRef: a.controlRef ?? String(++n), lineBreaks: true });
     io.stdout.write(c.bytes);
     const errs = [...ich.findings, ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
     io.stderr.write(`maqam edifact: interchange ${ich.controlRef || '?'} from ${ich.sender.id || '?'}: ${c.action === '4' ? 'rejected' : 'acknowledged'}, ${c.rejectedMessages.length} message(s) rejected, ${c.acceptedMessages.length} accepted, ${errs} error(s)\n`);

@@ -18,7 +18,7 @@ export { EdifactParser, parseInterchanges, streamParse, streamMessages, type Par
 export { serializeSegments, serializeInterchange, buildInterchange, segmentToString, escapeValue, type SerializeOptions, type InterchangeSpec, type MessageSpec, type GroupSpec } from './serializer';
 export { SegmentReader } from './reader';
 export { buildContrl, contrlMessage, type Contrl, type ContrlOptions } from './contrl';
-export { checkEnvelope, processInbound, peekSender, wantsContrl, type EnvelopeContext, type EnvelopeResult, type InboundOptions, type InboundResult, type InboundInterchange } from './envelope';
+export { checkEnvelope, contrlOptionsFor, processInbound, peekSender, wantsContrl, type EnvelopeContext, type EnvelopeResult, type InboundOptions, type InboundResult, type InboundInterchange } from './envelope';
 export { charsetsOf, loadPartnerProfiles, sharedPartnerProfiles, validateProfile, parseOptionsFor, separatorsOf, passwordMatches, ourIds, PartnerDirectory, ProfileError, type PartnerProfile, type EdifactProfile, type AckPolicy } from './partners';
 export { claimInterchange, setInterchangeStatus, releaseInterchange, nextControlRef, archiveInterchange, correlateArchive, getArchived, type ArchiveRecord, type ArchivedInterchange } from './sql';
 export { StructureValidator, validateMessage, structureFor, serviceSegments, d21aSegments } from './structure';
