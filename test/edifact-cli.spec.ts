@@ -117,6 +117,13 @@ describe('maqam edifact CLI', () => {
     assert.match(acc.err, /acknowledged, 0 message\(s\) rejected, 1 accepted, 0 error\(s\)/);
   });
 
+  it('ack counts the messages of a rejected functional group as rejected, and lists none of them as accepted', async () => {
+    const r = await cli(['ack', path.join(FIX, 'group-counts.edi'), '--control-ref', '1']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out.toString('latin1'), /\nUCF\+GR1\+SIRAJ:ZZZ\+MAQAM:ZZZ\+4\+29\+UNE\+1'\nUNT\+4\+1'/);
+    assert.match(r.err, /interchange G0009 from SIRAJGDS: acknowledged, 2 message\(s\) rejected, 0 accepted, 2 error\(s\)/);
+  });
+
   it('ack prints the CONTRL POST /edifact sends: an IATA:1 interchange from a syntax 4 airline gets UNOA:4 and CONTRL:4:1:UN', async () => {
     // AL-NAJM (syntax 4, no contrlVersion) asks for a CONTRL with UNB 0031 = 1
     const bytes = fs.readFileSync(path.join(FIX, 'iata-pnrgov.edi'), 'latin1').replace("+NJ0003'", "+NJ0003++++1'");

@@ -306,7 +306,7 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
     const format = contrlOptionsFor(ich, p);
     const c = buildContrl(ich, { ...format, version: a.version ?? format.version, controlRef: a.controlRef ?? String(++n), lineBreaks: true });
     io.stdout.write(c.bytes);
-    const errs = [...ich.findings, ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
+    const errs = [...ich.findings, ...ich.groups.flatMap((g) => g.findings), ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
     io.stderr.write(`maqam edifact: interchange ${ich.controlRef || '?'} from ${ich.sender.id || '?'}: ${c.action === '4' ? 'rejected' : 'acknowledged'}, ${c.rejectedMessages.length} message(s) rejected, ${c.acceptedMessages.length} accepted, ${errs} error(s)\n`);
   }
   return 0;

@@ -14,6 +14,7 @@ export * from './types';
 export { charsetFor, decodeBytes, encodeString } from './charset';
 export { Tokenizer, tokenize, type TokenizerOptions, type TokenizerSink } from './tokenizer';
 export type { Interchange, Message, MessageHeader, Group, BuilderEvents } from './interchange';
+export { groupOf, messageRejected } from './interchange';
 export { EdifactParser, parseInterchanges, streamParse, streamMessages, type ParseOptions, type ParseResult, type ByteSource, type StreamedMessage } from './parser';
 export { serializeSegments, serializeInterchange, buildInterchange, segmentToString, escapeValue, type SerializeOptions, type InterchangeSpec, type MessageSpec, type GroupSpec } from './serializer';
 export { SegmentReader } from './reader';

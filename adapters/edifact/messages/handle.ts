@@ -13,11 +13,11 @@
  * interchange gets the CONTRL with 26.
  */
 import type { GatewayApi } from '../../../core/api';
-import { GatewayError } from '../../../core/errors';
+import { GatewayError, type Violation } from '../../../core/errors';
 import type { Actor, AirBooking, Booking, Manifest } from '../../../core/model';
 import type { Sql } from '../../postgres/db';
 import {
-  archiveInterchange, correlateArchive, sharedPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
+  archiveInterchange, correlateArchive, groupOf, messageRejected, sharedPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
   type Finding as EngineFinding, type InboundInterchange, type Interchange, type Message, type PartnerDirectory, type SegmentData,
 } from '..';
 import { runAvailability, runReservation } from './exec';
@@ -80,8 +80,9 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
     const interactive = m.type === 'AVLREQ' || m.type === 'RESREQ';
     if (interactiveOnly && !interactive) continue;
     const type = m.type === 'AVLREQ' ? 'AVLRSP' : 'RESRSP';
-    if (m.rejected) {
-      if (interactive) out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_SYNTAX', firstError(m.findings)?.message ?? 'message rejected') });
+    if (messageRejected(ich, m)) {
+      const why = firstError(m.findings) ?? firstError(groupOf(ich, m)?.findings ?? []);
+      if (interactive) out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_SYNTAX', why?.message ?? 'message rejected') });
       continue;
     }
     if (m.type === 'AVLREQ') {
@@ -103,17 +104,38 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
   return out;
 }
 
+/** Where an engine finding is, for the archived refusal: the segment in the message (UNH = 1) or in the interchange. */
+function findingPath(f: EngineFinding, m: Message): string {
+  const el = f.element ? ` element ${f.element}${f.component ? ':' + f.component : ''}` : '';
+  if (f.messageSegment !== undefined) return `message ${m.ref} segment ${f.messageSegment}${el}`;
+  return f.segment !== undefined ? `interchange segment ${f.segment}${f.tag ? ` (${f.tag})` : ''}${el}` : `message ${m.ref}`;
+}
+
+/** A batch message rejected for syntax, its own errors or its functional group's, as kept on the archived interchange. */
+function syntaxRefusal(ich: Interchange, m: Message): Record<string, unknown> {
+  const own = m.findings.filter((f) => f.severity === 'error');
+  const errs = own.length ? own : (groupOf(ich, m)?.findings ?? []).filter((f) => f.severity === 'error');
+  const detail = `${m.type} ${m.ref} rejected${own.length ? '' : ' with its functional group'}: ${errs[0]?.message ?? 'syntax error'}`;
+  const violations: Violation[] = errs.map((f) => ({ code: 'GW_SYNTAX', message: `0085 ${f.code}: ${f.message}`, path: findingPath(f, m) }));
+  return { message: m.ref, type: m.type, code: 'GW_SYNTAX', detail, violations };
+}
+
 /**
  * Batch messages (PAXLST, PNRGOV): translated and stored before the CONTRL is built, so that a message
  * core refuses (a flight or traveller it cannot store) is reported rejected in that CONTRL (0085 from the
- * error registry: 12, invalid value, for bad input) and the refusal, with every problem, is kept on the archived interchange
+ * error registry: 12, invalid value, for bad input). A message that is not stored (rejected for syntax, on
+ * its own or with its functional group, or refused) is kept on the archived interchange with every problem
  * (status `refused` when no message went through, `partly refused` when some did).
  */
 async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, archiveId: number | null, now: Date): Promise<unknown[]> {
   const canonical: unknown[] = [];
   const refused: Record<string, unknown>[] = [];
   for (const m of ich.messages) {
-    if (m.rejected || (m.type !== 'PNRGOV' && m.type !== 'PAXLST')) continue;
+    if (m.type !== 'PNRGOV' && m.type !== 'PAXLST') continue;
+    if (messageRejected(ich, m)) {
+      refused.push(syntaxRefusal(ich, m));
+      continue;
+    }
     const translated = translateMessage(m, ich, now).canonical;
     try {
       // Flights reach the hub this way: PNRs and manifests are stored, to be linked with packages.
@@ -129,7 +151,7 @@ async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interch
   }
   if (refused.length && deps.db && archiveId !== null) {
     // `refused` when no message of the interchange went through, `partly refused` when some did
-    const status = ich.messages.every((m) => m.rejected) ? 'refused' : 'partly refused';
+    const status = ich.messages.every((m) => messageRejected(ich, m)) ? 'refused' : 'partly refused';
     await correlateArchive(deps.db, archiveId, { refused }, status);
   }
   return canonical;
