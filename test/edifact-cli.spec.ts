@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,6 +139,20 @@ describe('maqam edifact CLI', () => {
     const undated = (b: Buffer) => b.toString('latin1').replace(/\n/g, '').replace(/\+\d{6,8}:\d{4}\+1'/, "+DATE:TIME+1'");
     assert.match(undated(r.out), /^UNB\+UNOA:4\+MAQAM:ZZZ\+NJ\+DATE:TIME\+1'UNH\+1\+CONTRL:4:1:UN'UCI\+NJ0003\+NJ\+MAQAM\+7'UCM\+1\+PNRGOV:11:1:IA\+7'/);
     assert.equal(undated(r.out), undated(server.bytes));
+  });
+
+  it('maqam edifact ack rejects the PAXLST/PNRGOV messages their translators cannot read, as POST /edifact does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'pnrgov.edi');
+    // message 1: a PNR without record locator (RCI, segment 7) beside a good one; message 2: no PNR at all
+    fs.writeFileSync(f, "UNA:+.?*'UNB+IATA:1+NJ+MAQAM:ZZZ+261122:1000+N0002++PNRGOV++1'UNH+1+PNRGOV:11:1:IA'MSG+:22'ORG+NJ'"
+      + "TVL+011226:0835:011226:1420+CGK+JED+NJ+817'EQN+2'SRC'RCI+NJ'TIF+NOLOC:A+ALI MR'SRC'RCI+NJ:ZZZ999'TIF+HASAN:A+AHMAD MR'UNT+12+1'"
+      + "UNH+2+PNRGOV:11:1:IA'MSG+:22'ORG+NJ'UNT+4+2'UNZ+2+N0002'");
+    const r = spawnSync(process.execPath, [path.join(projectRoot(), 'bin', 'maqam.js'), 'edifact', 'ack', f, '--control-ref', '1'], { encoding: 'latin1', timeout: 60_000 });
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\nUCI\+N0002\+NJ\+MAQAM:ZZZ\+7'\nUCM\+1\+PNRGOV:11:1:IA\+4'\nUCS\+7\+13'\nUCM\+2\+PNRGOV:11:1:IA\+4\+13'\nUNT/);
+    assert.match(r.stderr, /interchange N0002 from NJ: acknowledged, 2 message\(s\) rejected, 0 accepted, 2 error\(s\)/);
   });
 
   it('usage errors exit 2, unreadable or non-EDIFACT files exit 1', async () => {

@@ -6,8 +6,9 @@
  *       {"interchanges":[{…header…,"messages":[{…header…,"segments":[…],"findings":[…]}],"findings":[…]}],"findings":[…]}
  *   maqam edifact ack FILE [--partner ID] [--control-ref REF] [--version 3|4]
  *       the CONTRL POST /edifact would send back for each interchange of FILE (same form and listing, one
- *       segment a line), shown even when the ack policy would send none; syntax and envelope checks only
- *       (no duplicate check, no translation or storing)
+ *       segment a line), shown even when the ack policy would send none: syntax, envelope and (when the
+ *       caller gives `checkMessages`) translation checks; no duplicate check, nothing stored, so a message
+ *       core would refuse shows as accepted
  *
  * Exit codes: 0 done (findings may exist), 1 the file could not be read or holds no interchange, 2 usage.
  */
@@ -230,9 +231,14 @@ export async function parseToJson(source: AsyncIterable<Uint8Array>, io: CliIo, 
   return { interchanges, bytes: parser.bytesRead };
 }
 
-/** How often `parse` (and `maqam translate`) reports its progress on stderr (a run that ends sooner prints none). */
 export interface CliOptions {
+  /** How often `parse` (and `maqam translate`) reports its progress on stderr (a run that ends sooner prints none). */
   progressEveryMs?: number;
+  /**
+   * For `ack`: the checks `POST /edifact` makes before its CONTRL that need no database (the message
+   * translators', given by adapters/cli: the engine knows no translator); what it marks rejected the CONTRL shows.
+   */
+  checkMessages?: (ich: Interchange) => void;
 }
 
 /**
@@ -287,7 +293,7 @@ async function parseCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   return 0;
 }
 
-async function ackCmd(a: Args, io: CliIo): Promise<number> {
+async function ackCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   const file = a.file!;
   const bytes = await fs.promises.readFile(file);
   const dir = loadPartnerProfiles();
@@ -301,6 +307,7 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
   for (const ich of parsed.interchanges) {
     const env = await checkEnvelope(ich, { partners: dir });
     const p = env.partner ?? partner;
+    if (!ich.rejected) o.checkMessages?.(ich);
     if (!wantsContrl(ich, p)) io.stderr.write(`maqam edifact: note: the ${p ? p.id + ' ' : ''}ack policy (${p?.edifact.ackPolicy ?? 'errors'}) would send no CONTRL for interchange ${ich.controlRef || '?'}; showing it anyway\n`);
     // what POST /edifact would send (contrlOptionsFor), one segment a line for reading
     const format = contrlOptionsFor(ich, p);
@@ -324,7 +331,7 @@ export async function edifactCli(args: string[], io: CliIo, o: CliOptions = {}):
       io.stderr.write(`maqam edifact: cannot read ${a.file}: no such file\n`);
       return 1;
     }
-    return a.cmd === 'parse' ? await parseCmd(a, io, o) : await ackCmd(a, io);
+    return a.cmd === 'parse' ? await parseCmd(a, io, o) : await ackCmd(a, io, o);
   } catch (e) {
     io.stderr.write(`maqam edifact: ${(e as Error).message}\n`);
     return 1;

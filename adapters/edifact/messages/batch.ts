@@ -70,6 +70,22 @@ function rejectUntranslated(m: Message, errors: Finding[]): Refusal {
   };
 }
 
+/** Translates a batch message, or rejects it (and says why) when its translator reports an error. */
+function translateWhole(ich: Interchange, m: Message, now: Date): { canonical: unknown[] } | { refusal: Refusal } {
+  const t = translateBody(m, ich, now);
+  const errors = t.findings.filter((f) => f.severity === 'error');
+  return errors.length ? { refusal: rejectUntranslated(m, errors) } : { canonical: t.canonical };
+}
+
+/**
+ * The checks of `recordBatchMessages` that need no database: marks rejected the batch messages of `ich`
+ * their translators cannot read (for `maqam edifact ack`, which shows the CONTRL without storing).
+ */
+export function rejectUntranslatable(ich: Interchange, now: Date): void {
+  if (ich.rejected) return;
+  for (const m of ich.messages) if (BATCH_TYPES.has(m.type) && !messageRejected(ich, m)) translateWhole(ich, m, now);
+}
+
 /**
  * Translates and stores the batch messages of one processable interchange, marking those not taken
  * rejected (with a finding the CONTRL reports); returns what was stored.
@@ -83,10 +99,9 @@ export async function recordBatchMessages(deps: { gateway: GatewayApi; db?: Sql 
       refused.push(syntaxRefusal(ich, m));
       continue;
     }
-    const t = translateBody(m, ich, now);
-    const errors = t.findings.filter((f) => f.severity === 'error');
-    if (errors.length) {
-      refused.push(rejectUntranslated(m, errors));
+    const t = translateWhole(ich, m, now);
+    if ('refusal' in t) {
+      refused.push(t.refusal);
       continue;
     }
     try {
