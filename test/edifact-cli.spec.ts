@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { edifactCli, parseInterchanges } from '../adapters/edifact';
+import { edifactCli, loadPartnerProfiles, parseInterchanges, processInbound } from '../adapters/edifact';
 import { paxlstInterchange } from '../bench/edifact';
 import { projectRoot } from '../core/paths';
 
@@ -111,9 +112,47 @@ describe('maqam edifact CLI', () => {
     // rejected as a whole: its messages are not processed, so none of them counts as accepted
     assert.match(r.err, /interchange G0007 from SIRAJGDS: rejected, 2 message\(s\) rejected, 0 accepted, \d+ error\(s\)/);
     const acc = await cli(['ack', path.join(FIX, 'paxlst-d05b-airline.edi'), '--version', '3']);
-    assert.match(acc.out.toString('latin1'), /UNH\+1\+CONTRL:D:3:UN'\nUCI\+NJ0001\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'\nUCM\+1\+PAXLST:D:05B:UN:IATA\+7'/);
+    // accepted messages are listed only when the server would list them (0031 = 1 or policy always)
+    assert.match(acc.out.toString('latin1'), /UNH\+1\+CONTRL:D:3:UN'\nUCI\+NJ0001\+NAJMAIR:ZZZ\+MAQAM:ZZZ\+7'\nUNT\+3\+1'/);
     assert.match(acc.err, /ack policy \(on-request\) would send no CONTRL/);
     assert.match(acc.err, /acknowledged, 0 message\(s\) rejected, 1 accepted, 0 error\(s\)/);
+  });
+
+  it('ack counts the messages of a rejected functional group as rejected, and lists none of them as accepted', async () => {
+    const r = await cli(['ack', path.join(FIX, 'group-counts.edi'), '--control-ref', '1']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out.toString('latin1'), /\nUCF\+GR1\+SIRAJ:ZZZ\+MAQAM:ZZZ\+4\+29\+UNE\+1'\nUNT\+4\+1'/);
+    assert.match(r.err, /interchange G0009 from SIRAJGDS: acknowledged, 2 message\(s\) rejected, 0 accepted, 2 error\(s\)/);
+  });
+
+  it('ack prints the CONTRL POST /edifact sends: an IATA:1 interchange from a syntax 4 airline gets UNOA:4 and CONTRL:4:1:UN', async () => {
+    // AL-NAJM (syntax 4, no contrlVersion) asks for a CONTRL with UNB 0031 = 1
+    const bytes = fs.readFileSync(path.join(FIX, 'iata-pnrgov.edi'), 'latin1').replace("+NJ0003'", "+NJ0003++++1'");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'iata.edi');
+    fs.writeFileSync(f, bytes, 'latin1');
+    const r = await cli(['ack', f, '--control-ref', '1']);
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(r.code, 0, r.err);
+    const server = (await processInbound(Buffer.from(bytes, 'latin1'), { partners: loadPartnerProfiles(), controlRef: '1' })).interchanges[0].contrl;
+    assert.ok(server, 'the server sends a CONTRL when 0031 asks');
+    const undated = (b: Buffer) => b.toString('latin1').replace(/\n/g, '').replace(/\+\d{6,8}:\d{4}\+1'/, "+DATE:TIME+1'");
+    assert.match(undated(r.out), /^UNB\+UNOA:4\+MAQAM:ZZZ\+NJ\+DATE:TIME\+1'UNH\+1\+CONTRL:4:1:UN'UCI\+NJ0003\+NJ\+MAQAM\+7'UCM\+1\+PNRGOV:11:1:IA\+7'/);
+    assert.equal(undated(r.out), undated(server.bytes));
+  });
+
+  it('maqam edifact ack rejects the PAXLST/PNRGOV messages their translators cannot read, as POST /edifact does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edi-cli-'));
+    const f = path.join(dir, 'pnrgov.edi');
+    // message 1: a PNR without record locator (RCI, segment 7) beside a good one; message 2: no PNR at all
+    fs.writeFileSync(f, "UNA:+.?*'UNB+IATA:1+NJ+MAQAM:ZZZ+261122:1000+N0002++PNRGOV++1'UNH+1+PNRGOV:11:1:IA'MSG+:22'ORG+NJ'"
+      + "TVL+011226:0835:011226:1420+CGK+JED+NJ+817'EQN+2'SRC'RCI+NJ'TIF+NOLOC:A+ALI MR'SRC'RCI+NJ:ZZZ999'TIF+HASAN:A+AHMAD MR'UNT+12+1'"
+      + "UNH+2+PNRGOV:11:1:IA'MSG+:22'ORG+NJ'UNT+4+2'UNZ+2+N0002'");
+    const r = spawnSync(process.execPath, [path.join(projectRoot(), 'bin', 'maqam.js'), 'edifact', 'ack', f, '--control-ref', '1'], { encoding: 'latin1', timeout: 60_000 });
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\nUCI\+N0002\+NJ\+MAQAM:ZZZ\+7'\nUCM\+1\+PNRGOV:11:1:IA\+4'\nUCS\+7\+13'\nUCM\+2\+PNRGOV:11:1:IA\+4\+13'\nUNT/);
+    assert.match(r.stderr, /interchange N0002 from NJ: acknowledged, 2 message\(s\) rejected, 0 accepted, 2 error\(s\)/);
   });
 
   it('usage errors exit 2, unreadable or non-EDIFACT files exit 1', async () => {

@@ -127,9 +127,17 @@ describe('edifact CONTRL', () => {
   });
 
   it('answers groups with UCF (SG3)', async () => {
-    const s = gds('C7', "UNG+PAXLST+SIRAJ:ZZZ+MAQAM:ZZZ+20260102:1200+G1+UN+D:21A'" + PAX('1') + "UNE+2+G1'", "UNZ+1+C7'");
+    const group = (ref: string, une: string) => `UNG+PAXLST+SIRAJ:ZZZ+MAQAM:ZZZ+20260102:1200+${ref}+UN+D:21A'` + PAX('1') + `UNE+${une}+${ref}'`;
+    const { c: ok } = await contrlFor(gds('C7', group('G1', '1'), "UNZ+1+C7'"), { acceptance: true });
+    assert.deepEqual(body(ok.bytes), ['UCI+C7+SIRAJGDS:ZZZ+MAQAM:ZZZ+7', 'UCF+G1+SIRAJ:ZZZ+MAQAM:ZZZ+7', 'UCM+1+PAXLST:D:21A:UN+7']);
+    assert.deepEqual([ok.rejectedMessages, ok.acceptedMessages], [[], ['1']]);
+  });
+
+  it('accepts no message of a rejected group (UCF 4): only the messages with errors of their own get a UCM', async () => {
+    const s = gds('C7', "UNG+PAXLST+SIRAJ:ZZZ+MAQAM:ZZZ+20260102:1200+G1+UN+D:21A'" + PAX('1') + "UNH+2+PAXLST:D:21A:UN'BGM+745'TDT+20+SV2'UNT+9+2'UNE+3+G1'", "UNZ+1+C7'");
     const { c } = await contrlFor(s, { acceptance: true });
-    assert.deepEqual(body(c.bytes), ['UCI+C7+SIRAJGDS:ZZZ+MAQAM:ZZZ+7', 'UCF+G1+SIRAJ:ZZZ+MAQAM:ZZZ+4+29+UNE+1', 'UCM+1+PAXLST:D:21A:UN+7']);
+    assert.deepEqual(body(c.bytes), ['UCI+C7+SIRAJGDS:ZZZ+MAQAM:ZZZ+7', 'UCF+G1+SIRAJ:ZZZ+MAQAM:ZZZ+4+29+UNE+1', 'UCM+2+PAXLST:D:21A:UN+4+29+UNT']);
+    assert.deepEqual([c.rejectedMessages, c.acceptedMessages], [['1', '2'], []]);
   });
 
   it('our CONTRLs pass our own structure validator (v3 and v4) and parse in the npm edifact package', async () => {

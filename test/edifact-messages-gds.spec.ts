@@ -180,6 +180,18 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.ok(sentence.includes(start) && sentence.includes(end), `both dates are named: ${sentence}`);
   });
 
+  it('sells nothing for a RESREQ in a functional group rejected for its UNE count: the CONTRL rejects the group, the RESRSP carries ERI', async () => {
+    const grouped = sell(ref(), 1).toString('latin1')
+      .replace("'UNH+", "'UNG+RESREQ+AG-NOOR:ZZZ+MAQAM:ZZZ+20250301:0900+G1+UN+D:21A'UNH+")
+      .replace("'UNZ+", "'UNE+5+G1'UNZ+");
+    const res = await handleEdifact(deps, { actor: agent, bytes: Buffer.from(grouped, 'latin1') });
+    assert.match(res.body.toString('latin1'), /UCF\+G1\+AG-NOOR:ZZZ\+MAQAM:ZZZ\+4\+29\+UNE\+1'UNT/);
+    const s = summary(res.body);
+    assert.equal(s.locator, undefined);
+    assert.equal(s.errors[0]?.code, 'GW_SYNTAX');
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
+  });
+
   it('holds, then confirms a hold, and reports an unknown product code or locator with ERI', async () => {
     const hold = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
     assert.equal(hold.status, 'HN');

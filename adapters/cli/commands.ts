@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Io } from './main';
 import { edifactCli, Out, readHead, readWithProgress, type CliIo, type CliOptions } from '../edifact/cli';
-import { EdifactTranslator, type Finding as TranslationFinding } from '../edifact/messages';
+import { EdifactTranslator, rejectUntranslatable, type Finding as TranslationFinding } from '../edifact/messages';
 import { translateOta } from '../ota';
 import { isGatewayError } from '../../core/errors';
 import { channelsCli } from '../channels/cli';
@@ -82,7 +82,8 @@ export async function translateCli(args: string[], io: CliIo, o: CliOptions = {}
 
 export const extraCommands: Record<string, Command> = {
   translate: (args, io) => translateCli(args, io),
-  edifact: (args, io) => edifactCli(args, io),
+  // `edifact ack` shows the CONTRL POST /edifact sends, the PAXLST/PNRGOV its translators cannot read rejected
+  edifact: (args, io) => edifactCli(args, io, { checkMessages: (ich) => rejectUntranslatable(ich, new Date()) }),
   async channels(args, io) {
     const db = await openDatabase(loadConfig(), silentLogger());
     try {

@@ -5,16 +5,19 @@
  *       segment tree as JSON, streamed (constant memory whatever the file size):
  *       {"interchanges":[{…header…,"messages":[{…header…,"segments":[…],"findings":[…]}],"findings":[…]}],"findings":[…]}
  *   maqam edifact ack FILE [--partner ID] [--control-ref REF] [--version 3|4]
- *       the CONTRL we would send back for each interchange of FILE (whatever the ack policy says)
+ *       the CONTRL POST /edifact would send back for each interchange of FILE (same form and listing, one
+ *       segment a line), shown even when the ack policy would send none: syntax, envelope and (when the
+ *       caller gives `checkMessages`) translation checks; no duplicate check, nothing stored, so a message
+ *       core would refuse shows as accepted
  *
  * Exit codes: 0 done (findings may exist), 1 the file could not be read or holds no interchange, 2 usage.
  */
 import fs from 'node:fs';
 import { buildContrl } from './contrl';
-import { checkEnvelope, peekSender, wantsContrl } from './envelope';
+import { checkEnvelope, contrlOptionsFor, peekSender, wantsContrl } from './envelope';
 import type { Group, Interchange, Message } from './interchange';
 import { EdifactParser, parseInterchanges, type ParseOptions } from './parser';
-import { charsetsOf, loadPartnerProfiles, parseOptionsFor, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
+import { loadPartnerProfiles, parseOptionsFor, type PartnerDirectory, type PartnerProfile } from './partners';
 import type { Finding, Segment } from './types';
 
 export interface CliIo {
@@ -228,9 +231,14 @@ export async function parseToJson(source: AsyncIterable<Uint8Array>, io: CliIo, 
   return { interchanges, bytes: parser.bytesRead };
 }
 
-/** How often `parse` (and `maqam translate`) reports its progress on stderr (a run that ends sooner prints none). */
 export interface CliOptions {
+  /** How often `parse` (and `maqam translate`) reports its progress on stderr (a run that ends sooner prints none). */
   progressEveryMs?: number;
+  /**
+   * For `ack`: the checks `POST /edifact` makes before its CONTRL that need no database (the message
+   * translators', given by adapters/cli: the engine knows no translator); what it marks rejected the CONTRL shows.
+   */
+  checkMessages?: (ich: Interchange) => void;
 }
 
 /**
@@ -285,7 +293,7 @@ async function parseCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   return 0;
 }
 
-async function ackCmd(a: Args, io: CliIo): Promise<number> {
+async function ackCmd(a: Args, io: CliIo, o: CliOptions): Promise<number> {
   const file = a.file!;
   const bytes = await fs.promises.readFile(file);
   const dir = loadPartnerProfiles();
@@ -299,17 +307,13 @@ async function ackCmd(a: Args, io: CliIo): Promise<number> {
   for (const ich of parsed.interchanges) {
     const env = await checkEnvelope(ich, { partners: dir });
     const p = env.partner ?? partner;
+    if (!ich.rejected) o.checkMessages?.(ich);
     if (!wantsContrl(ich, p)) io.stderr.write(`maqam edifact: note: the ${p ? p.id + ' ' : ''}ack policy (${p?.edifact.ackPolicy ?? 'errors'}) would send no CONTRL for interchange ${ich.controlRef || '?'}; showing it anyway\n`);
-    const c = buildContrl(ich, {
-      controlRef: a.controlRef ?? String(++n),
-      version: a.version ?? p?.edifact.contrlVersion,
-      syntaxId: p ? charsetsOf(p)[0] : undefined,
-      separators: p ? separatorsOf(p) : undefined,
-      acceptance: true,
-      lineBreaks: true,
-    });
+    // what POST /edifact would send (contrlOptionsFor), one segment a line for reading
+    const format = contrlOptionsFor(ich, p);
+    const c = buildContrl(ich, { ...format, version: a.version ?? format.version, controlRef: a.controlRef ?? String(++n), lineBreaks: true });
     io.stdout.write(c.bytes);
-    const errs = [...ich.findings, ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
+    const errs = [...ich.findings, ...ich.groups.flatMap((g) => g.findings), ...ich.messages.flatMap((m) => m.findings)].filter((f) => f.severity === 'error').length;
     io.stderr.write(`maqam edifact: interchange ${ich.controlRef || '?'} from ${ich.sender.id || '?'}: ${c.action === '4' ? 'rejected' : 'acknowledged'}, ${c.rejectedMessages.length} message(s) rejected, ${c.acceptedMessages.length} accepted, ${errs} error(s)\n`);
   }
   return 0;
@@ -327,7 +331,7 @@ export async function edifactCli(args: string[], io: CliIo, o: CliOptions = {}):
       io.stderr.write(`maqam edifact: cannot read ${a.file}: no such file\n`);
       return 1;
     }
-    return a.cmd === 'parse' ? await parseCmd(a, io, o) : await ackCmd(a, io);
+    return a.cmd === 'parse' ? await parseCmd(a, io, o) : await ackCmd(a, io, o);
   } catch (e) {
     io.stderr.write(`maqam edifact: ${(e as Error).message}\n`);
     return 1;

@@ -5,12 +5,13 @@
  * - UCI: the subject interchange (0020, S002, S003), action 0083 (4 rejected, 7 acknowledged), and the
  *   first interchange-level error: 0085, offending service segment 0135, S011 element:component.
  * - UCF per group (when the interchange has groups), UCM per message: rejected ones always, accepted ones
- *   too in an acceptance CONTRL. UNH/UNT errors go on the UCM (0085 + 0135).
+ *   too in an acceptance CONTRL. UNH/UNT errors go on the UCM (0085 + 0135). A rejected interchange lists
+ *   no UCF or UCM; under a rejected group (UCF 4) only messages with errors of their own get a UCM.
  * - UCS per erroneous body segment (0096 = position in the message, UNH = 1), with 0085 for segment
  *   errors; UCD per erroneous data element (0085 + S011 element position : component position).
  * Only error findings are reported; warnings never appear in a CONTRL.
  */
-import type { Group, Interchange, Message } from './interchange';
+import { groupOf, messageRejected, type Group, type Interchange, type Message } from './interchange';
 import { buildInterchange, serializeSegments } from './serializer';
 import { DEFAULT_SEPARATORS, OUR_ID, type Finding, type PartyId, type SegmentData, type Separators } from './types';
 
@@ -161,15 +162,17 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
   });
   const rejected: string[] = [];
   const accepted: string[] = [];
+  // A rejected interchange lists no message; a rejected group (UCF action 4) lists only the messages with
+  // errors of their own: the others are rejected with it, not accepted, and have nothing to report.
   const report = (m: Message) => {
-    (m.rejected || ich.rejected ? rejected : accepted).push(m.ref);
-    return !ich.rejected && (m.rejected || acceptance);
+    (ich.rejected || messageRejected(ich, m) ? rejected : accepted).push(m.ref);
+    return !ich.rejected && (m.rejected || (acceptance && !messageRejected(ich, m)));
   };
   if (ich.groups.length === 0) {
     for (const m of ich.messages) if (report(m)) body.push(...ucm(m, version));
   } else {
     for (const g of ich.groups) {
-      const ms = ich.messages.filter((m) => m.groupRef === g.ref);
+      const ms = ich.messages.filter((m) => groupOf(ich, m) === g);
       const wanted = ms.filter((m) => report(m));
       if (ich.rejected) continue;
       if (g.rejected || wanted.length || acceptance) {
@@ -178,6 +181,7 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
       }
     }
     // messages outside any group in a grouped interchange are reported through the UCI (code 30)
+    for (const m of ich.messages) if (!groupOf(ich, m)) report(m);
   }
   const ref = opts.messageRef ?? '1';
   const id = version === 4 ? ['CONTRL', '4', '1', 'UN'] : ['CONTRL', 'D', '3', 'UN'];

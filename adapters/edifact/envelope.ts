@@ -8,7 +8,7 @@
  *   (the interchange is not processed again; remembered in PostgreSQL through the Db port).
  */
 import type { Sql } from '../postgres/db';
-import { buildContrl, type Contrl } from './contrl';
+import { buildContrl, type Contrl, type ContrlOptions } from './contrl';
 import type { Interchange } from './interchange';
 import { parseInterchanges, type ParseOptions } from './parser';
 import { charsetsOf, ourIds, parseOptionsFor, passwordMatches, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
@@ -101,6 +101,22 @@ export function peekSender(bytes: Uint8Array): PartyId | null {
   t.push(bytes.subarray(0, Math.min(bytes.length, 4096)));
   t.end();
   return found;
+}
+
+/**
+ * How the CONTRL answering `ich` is written for partner `p` (null: unknown sender): the profile's CONTRL
+ * form (`contrlVersion`, else 4 for an agreement on syntax 4 and 3 otherwise; an IATA:1 interchange from a
+ * syntax 4 partner gets `CONTRL:4:1:UN`), its first syntax identifier and its separators; accepted messages
+ * listed when UNB 0031 asks or the policy is `always`. The one rule for `POST /edifact` and `maqam edifact ack`.
+ */
+export function contrlOptionsFor(ich: Interchange, p: PartnerProfile | null): Pick<ContrlOptions, 'version' | 'syntaxId' | 'separators' | 'acceptance' | 'lineBreaks'> {
+  return {
+    version: p?.edifact.contrlVersion ?? (p ? (p.edifact.syntaxVersion === 4 ? 4 : 3) : undefined),
+    syntaxId: p ? charsetsOf(p)[0] : undefined,
+    separators: p ? separatorsOf(p) : undefined,
+    acceptance: ich.ackRequested || p?.edifact.ackPolicy === 'always',
+    lineBreaks: p?.edifact.lineBreaks,
+  };
 }
 
 /** Whether a CONTRL goes back for this interchange, per the partner's policy (unknown partners: on errors). */
@@ -225,16 +241,7 @@ export async function processInbound(bytes: Uint8Array, opts: InboundOptions): P
 async function issueContrlFor(ich: Interchange, p: PartnerProfile | null, archiveId: number | null, archive: boolean, opts: InboundOptions): Promise<IssuedContrl> {
   const seqKey = p?.id ?? `SENDER:${ich.sender.id || 'UNKNOWN'}`;
   const controlRef = opts.controlRef ?? (opts.db ? await nextControlRef(opts.db, seqKey) : '1');
-  const acceptance = ich.ackRequested || p?.edifact.ackPolicy === 'always';
-  const c = buildContrl(ich, {
-    controlRef,
-    version: p?.edifact.contrlVersion ?? (p ? (p.edifact.syntaxVersion === 4 ? 4 : 3) : undefined),
-    syntaxId: p ? charsetsOf(p)[0] : undefined,
-    separators: p ? separatorsOf(p) : undefined,
-    acceptance,
-    prepared: opts.now,
-    lineBreaks: p?.edifact.lineBreaks,
-  });
+  const c = buildContrl(ich, { ...contrlOptionsFor(ich, p), controlRef, prepared: opts.now });
   let outId: number | null = null;
   if (archive && opts.db) {
     outId = await archiveInterchange(opts.db, {

@@ -115,3 +115,23 @@ export interface BuilderOptions {
   /** Findings of these 0085 codes become warnings (lenient partners). */
   downgrade?: (f: Finding) => boolean;
 }
+
+/** The functional group `m` came in (the last UNG before its UNH), or null outside groups. */
+export function groupOf(ich: Interchange, m: Message): Group | null {
+  if (m.groupRef === undefined) return null;
+  let found: Group | null = null;
+  for (const g of ich.groups) {
+    if (g.header.position > m.position) break;
+    found = g;
+  }
+  return found;
+}
+
+/**
+ * Whether `m` is rejected for errors of its own or with its functional group (a UCF with action 4 rejects
+ * every message below it). A rejected interchange rejects every message too; that is `ich.rejected`, left
+ * to the caller (a resent interactive interchange, rejected as a duplicate, is answered again).
+ */
+export function messageRejected(ich: Interchange, m: Message): boolean {
+  return m.rejected || !!groupOf(ich, m)?.rejected;
+}

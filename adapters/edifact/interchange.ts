@@ -13,6 +13,7 @@ import type { TokenizerSink } from './tokenizer';
 import { DEFAULT_SEPARATORS, type Finding, type FindingLevel, type PartyId, type Segment, type Separators } from './types';
 
 export type { MessageHeader, Message, Group, Interchange, BuilderEvents, MessageChecker, BuilderOptions } from './interchange-model';
+export { groupOf, messageRejected } from './interchange-model';
 import type { Message, Group, Interchange, BuilderEvents, MessageChecker, BuilderOptions } from './interchange-model';
 
 const SERVICE_TAGS = new Set(['UNA', 'UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT', 'UIB', 'UIZ', 'UIH', 'UIT']);

@@ -4,8 +4,9 @@
  * password, duplicate 0020 → 26), archives the raw interchange and builds the CONTRL the partner's policy
  * asks for. Then AVLREQ and RESREQ are run against the gateway and answered with AVLRSP/RESRSP (ERI on
  * refusal) in an interchange of the request's form, archived as the reply (a batch request also gets
- * the CONTRL its partner asks for, before it); PAXLST and PNRGOV are translated, their canonical values
- * returned to the caller, and acknowledged by the CONTRL. A CONTRL is numbered and archived only when sent.
+ * the CONTRL its partner asks for, before it); PAXLST and PNRGOV are translated and stored whole or not
+ * at all (batch.ts), their canonical values returned to the caller, and the CONTRL rejects those not
+ * taken. A CONTRL is numbered and archived only when sent.
  *
  * Idempotency: every mutating call carries the key `edifact:<UNB 0020 or UIB S302>:<message ref>` under
  * the authenticated partner. A GDS that resends an interactive interchange (a timeout retry: same 0020)
@@ -13,17 +14,17 @@
  * interchange gets the CONTRL with 26.
  */
 import type { GatewayApi } from '../../../core/api';
-import { GatewayError } from '../../../core/errors';
-import type { Actor, AirBooking, Booking, Manifest } from '../../../core/model';
+import type { Actor, Booking } from '../../../core/model';
 import type { Sql } from '../../postgres/db';
 import {
-  archiveInterchange, correlateArchive, sharedPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
+  archiveInterchange, correlateArchive, groupOf, messageRejected, sharedPartnerProfiles, nextControlRef, OUR_ID, processInbound, serializeSegments,
   type Finding as EngineFinding, type InboundInterchange, type Interchange, type Message, type PartnerDirectory, type SegmentData,
 } from '..';
 import { runAvailability, runReservation } from './exec';
 import { errorSegments, parseAvlreq, parseResreq } from './interactive';
 import { responseInterchange, type ResponseMessage } from './outbound';
-import { referenceDay, translateMessage } from './translate';
+import { recordBatchMessages } from './batch';
+import { referenceDay } from './translate';
 
 /** What the handler needs. */
 export interface EdifactDeps {
@@ -80,8 +81,9 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
     const interactive = m.type === 'AVLREQ' || m.type === 'RESREQ';
     if (interactiveOnly && !interactive) continue;
     const type = m.type === 'AVLREQ' ? 'AVLRSP' : 'RESRSP';
-    if (m.rejected) {
-      if (interactive) out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_SYNTAX', firstError(m.findings)?.message ?? 'message rejected') });
+    if (messageRejected(ich, m)) {
+      const why = firstError(m.findings) ?? firstError(groupOf(ich, m)?.findings ?? []);
+      if (interactive) out.responses.push({ type, ref: m.ref, segments: errorSegments('GW_SYNTAX', why?.message ?? 'message rejected') });
       continue;
     }
     if (m.type === 'AVLREQ') {
@@ -101,38 +103,6 @@ async function answerMessages(deps: EdifactDeps, actor: Actor, ich: Interchange,
     }
   }
   return out;
-}
-
-/**
- * Batch messages (PAXLST, PNRGOV): translated and stored before the CONTRL is built, so that a message
- * core refuses (a flight or traveller it cannot store) is reported rejected in that CONTRL (0085 from the
- * error registry: 12, invalid value, for bad input) and the refusal, with every problem, is kept on the archived interchange
- * (status `refused` when no message went through, `partly refused` when some did).
- */
-async function recordBatchMessages(deps: EdifactDeps, actor: Actor, ich: Interchange, archiveId: number | null, now: Date): Promise<unknown[]> {
-  const canonical: unknown[] = [];
-  const refused: Record<string, unknown>[] = [];
-  for (const m of ich.messages) {
-    if (m.rejected || (m.type !== 'PNRGOV' && m.type !== 'PAXLST')) continue;
-    const translated = translateMessage(m, ich, now).canonical;
-    try {
-      // Flights reach the hub this way: PNRs and manifests are stored, to be linked with packages.
-      if (m.type === 'PNRGOV') await deps.gateway.recordAirBookings({ actor }, translated as AirBooking[]);
-      else for (const manifest of translated as Manifest[]) await deps.gateway.recordManifest({ actor }, manifest);
-      canonical.push(...translated);
-    } catch (e) {
-      if (!(e instanceof GatewayError) || e.spec.http >= 500) throw e;
-      m.rejected = true;
-      m.findings.push({ code: e.spec.edifact0085, severity: 'error', level: 'message', message: `${m.type} ${m.ref} refused: ${e.message}` });
-      refused.push({ message: m.ref, type: m.type, code: e.code, detail: e.message, violations: e.violations ?? [] });
-    }
-  }
-  if (refused.length && deps.db && archiveId !== null) {
-    // `refused` when no message of the interchange went through, `partly refused` when some did
-    const status = ich.messages.every((m) => m.rejected) ? 'refused' : 'partly refused';
-    await correlateArchive(deps.db, archiveId, { refused }, status);
-  }
-  return canonical;
 }
 
 async function replyRef(deps: EdifactDeps, ii: InboundInterchange): Promise<string> {

@@ -17,6 +17,7 @@ export { parseAvlreq, parseResreq, renderAvlrsp, renderResrsp, parseResponse } f
 export type { AvailabilityCommand, ReservationCommand, ProductRef, ResponseSummary } from './interactive';
 export { TRANSLATORS, referenceDay, translateMessage, fromEngineFinding } from './translate';
 export { handleEdifact, EDIFACT_CONTENT_TYPE, type EdifactDeps, type EdifactReply } from './handle';
+export { rejectUntranslatable } from './batch';
 export { manifestToPaxlst, responseInterchange, type PaxlstOptions } from './outbound';
 export { runAvailability, runReservation } from './exec';
 

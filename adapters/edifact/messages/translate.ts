@@ -56,21 +56,28 @@ export function fromEngineFinding(f: EngineFinding, m?: Message): Finding {
   return out;
 }
 
-/** Translates one message of an interchange (used by translateEdifact and handleEdifact). */
+/** Translates one message of an interchange: the syntax engine's findings about it, then the translator's. */
 export function translateMessage(m: Message, ich: Interchange, now: Date): { canonical: unknown[]; findings: Finding[] } {
-  const findings = m.findings.map((f) => fromEngineFinding(f, m));
+  const r = translateBody(m, ich, now);
+  return { canonical: r.canonical, findings: [...m.findings.map((f) => fromEngineFinding(f, m)), ...r.findings] };
+}
+
+/**
+ * The translator's part of `translateMessage`: what it produced and what it found (an error means that
+ * the message, or part of it, could not be translated). handleEdifact rejects a message with such errors.
+ */
+export function translateBody(m: Message, ich: Interchange, now: Date): { canonical: unknown[]; findings: Finding[] } {
   const tr = TRANSLATORS[m.type];
   if (!tr) {
-    findings.push({ code0085: '17', position: m.position, severity: 'error', message: `Message type ${m.type || '(none)'} is not translated by the hub (known: ${Object.keys(TRANSLATORS).join(', ')})` });
-    return { canonical: [], findings };
+    const message = `Message type ${m.type || '(none)'} is not translated by the hub (known: ${Object.keys(TRANSLATORS).join(', ')})`;
+    return { canonical: [], findings: [{ code0085: '17', position: m.position, severity: 'error', message }] };
   }
   try {
     const r = tr(m.segments, { refDate: referenceDay(ich.date, now) });
-    return { canonical: r.canonical, findings: [...findings, ...r.findings.list] };
+    return { canonical: r.canonical, findings: r.findings.list };
   } catch (e) {
     // A translator bug must not take the whole interchange down; report it against the message.
-    findings.push({ code0085: '18', position: m.position, severity: 'error', message: `Translation of ${m.type} ${m.ref} failed: ${(e as Error).message}` });
-    return { canonical: [], findings };
+    return { canonical: [], findings: [{ code0085: '18', position: m.position, severity: 'error', message: `Translation of ${m.type} ${m.ref} failed: ${(e as Error).message}` }] };
   }
 }
 
