@@ -128,6 +128,39 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal(await count('manifests', "origin = 'cgk1'"), 0);
   });
 
+  it('refuses a flight or leg whose fields the PAXLST cannot carry (times, airports), and keeps the filer\'s earlier manifest of that flight', async () => {
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5601' };
+    const good = await file({ ...m, flight, legs: [flight] });
+    assert.equal(good.status, 201, good.text);
+    const stored = async () => (await s.db.query<{ data: Manifest }>("SELECT data FROM manifests WHERE carrier = 'SV' AND flight_number = '5601' AND reported_by = 'AG-NOOR'")).rows.map((r) => r.data);
+    const kept = await stored();
+    const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
+    const { destination: _none, ...noDestination } = flight;
+    const cases: [unknown, string[]][] = [
+      [{ ...flight, departureTime: 830 }, ['/flight/departureTime']],
+      [{ ...flight, departureTime: 'banana' }, ['/flight/departureTime']],
+      [{ ...flight, departureTime: '24:00', arrivalTime: '8:35' }, ['/flight/arrivalTime', '/flight/departureTime']],
+      [noDestination, ['/flight/destination']],
+      [{ ...flight, destination: ['JED'] }, ['/flight/destination']],
+      [{ ...flight, destination: 12345 }, ['/flight/destination']],
+      [{ ...flight, origin: 'CGK ', arrivalDate: '10 Feb', flightNumber: 'SV5601' }, ['/flight/arrivalDate', '/flight/flightNumber', '/flight/origin']],
+    ];
+    for (const [f, paths] of cases) {
+      const r = await file({ ...m, flight: f, legs: undefined });
+      assert.equal(r.status, 400, `${JSON.stringify(f)}: ${r.text}`);
+      assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+      assert.deepEqual((r.json.violations as { path: string }[]).map((v) => v.path).sort(), paths, JSON.stringify(f));
+    }
+    const legs = await file({ ...m, flight, legs: [flight, { ...flight, origin: 'JED', destination: 'MED', departureTime: 1900 }] });
+    assert.equal(legs.status, 400, legs.text);
+    assert.deepEqual((legs.json.violations as { path: string }[]).map((v) => v.path), ['/legs/1/departureTime']);
+    assert.match(legs.json.violations[0].message, /departureTime 1900 is not a time of day \(HH:MM/);
+    assert.deepEqual(await stored(), kept, 'the manifest filed before is the one kept');
+    assert.equal(await count('edifact_archive'), before.archive);
+    assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
+  });
+
   it('numbers and archives in one transaction: when archiving fails the sequence does not move, so no reference is skipped', async () => {
     const seq = async () => Number((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v);
     const before = { seq: await seq(), archive: await count('edifact_archive') };
