@@ -6,6 +6,7 @@ import type {
   Actor, AirBooking, AvailabilityQuery, Booking, Manifest, BookingItemRequest, BookingRequest, InventoryDay, InventoryUpdate, IsoDate,
   Offer, Partner, Product, RateDay, RatePlan, RateUpdate,
 } from './model';
+import type { StoreTx } from './ports';
 
 /** Who is calling and under which idempotency key. */
 export interface Ctx {
@@ -78,8 +79,13 @@ export interface GatewayApi {
   /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the previous one. */
   recordAirBookings(ctx: Ctx, bookings: AirBooking[]): Promise<{ stored: number }>;
   getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking>;
-  /** Stores a passenger or crew manifest of one flight (replacing the previous one for that flight). */
-  recordManifest(ctx: Ctx, manifest: Manifest, opts?: { forFiling?: boolean }): Promise<void>;
+  /**
+   * Checks and stores a passenger or crew manifest of one flight, replacing the reporter's previous one for
+   * that flight; returns it as stored. `forFiling`: checked in full, for an authority. `tx`: stored in the
+   * caller's transaction (an adapter that numbers, writes and archives the message it sends in the same
+   * one), so that it is stored only if that work commits.
+   */
+  recordManifest(ctx: Ctx, manifest: Manifest, opts?: { forFiling?: boolean; tx?: StoreTx }): Promise<Manifest>;
 
   /** Releases expired holds; returns how many bookings expired. */
   expireHolds(): Promise<number>;

@@ -430,10 +430,13 @@ class Gateway implements GatewayApi {
    * Stores a manifest under its flight and reporter (checked by `checkManifest`: in full when `forFiling`);
    * one without `legs` (sent before manifests had them) is stored with `legs: [flight]`.
    */
-  async recordManifest(ctx: Ctx, raw: Manifest, opts: { forFiling?: boolean } = {}): Promise<void> {
+  async recordManifest(ctx: Ctx, raw: Manifest, opts: { forFiling?: boolean; tx?: StoreTx } = {}): Promise<Manifest> {
     this.assertReporter(ctx, 'manifest');
     const m = checkManifest(raw, opts);
-    await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
+    const stored = { ...m, legs: manifestLegs(m) };
+    if (opts.tx) await opts.tx.upsertManifest(stored, ctx.actor.partnerId);
+    else await this.store.once((t) => t.upsertManifest(stored, ctx.actor.partnerId));
+    return stored;
   }
 }
 

@@ -106,6 +106,8 @@ export interface StoreTx {
   updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }>;
   /** Claims expired holds (SKIP LOCKED), marks them expired, records their booking changes and returns them. */
   claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;
+  /** Stores a manifest under its flight (its first leg) and reporter, replacing that reporter's previous one. */
+  upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
 }
 
 /** The persistent store. */
@@ -153,7 +155,6 @@ export interface StoreReads {
   countProducts(): Promise<number>;
   upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void>;
   getAirBooking(carrier: string, recordLocator: string): Promise<AirBooking | null>;
-  upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
   /** The ARI outbox as a change feed for the shopping cache: product-days changed after outbox id `afterId`, in id order. */
   ariChangesSince(afterId: number, limit: number): Promise<{ id: number; providerId: string; productId: string; day: IsoDate }[]>;
   /** The highest ARI outbox id (0 when empty): where the change feed starts. */

@@ -161,18 +161,24 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
   });
 
-  it('numbers and archives in one transaction: when archiving fails the sequence does not move, so no reference is skipped', async () => {
+  it('stores, numbers, writes and archives in one transaction: when archiving fails nothing is stored and no reference is skipped', async () => {
     const seq = async () => Number((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v);
-    const before = { seq: await seq(), archive: await count('edifact_archive') };
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5701' };
+    const first = await file({ ...m, flight, legs: [flight] });
+    assert.equal(first.status, 201, first.text);
+    const stored = async () => (await s.db.query<{ data: Manifest }>("SELECT data FROM manifests WHERE carrier = 'SV' AND flight_number = '5701'")).rows.map((r) => r.data.travellers.map((t) => t.surname));
+    const before = { seq: await seq(), archive: await count('edifact_archive'), stored: await stored() };
     // a real database failure at the archive insert (a constraint only this test adds)
     await s.db.query("ALTER TABLE edifact_archive ADD CONSTRAINT test_refuse_sauapis CHECK (recipient <> 'SAUAPIS') NOT VALID");
     try {
-      const r = await file(sample());
+      const r = await file({ ...m, flight, legs: [flight], travellers: [{ ...m.travellers[0], surname: 'REPLACED' }] });
       assert.equal(r.status, 500, r.text);
       assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
     } finally {
       await s.db.query('ALTER TABLE edifact_archive DROP CONSTRAINT test_refuse_sauapis');
     }
+    assert.deepEqual(await stored(), before.stored, 'the manifest filed before is kept: the one that was not sent is not stored');
     assert.equal(await seq(), before.seq, 'the control reference was not consumed');
     assert.equal(await count('edifact_archive'), before.archive);
     const next = await file(sample());

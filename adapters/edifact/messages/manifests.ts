@@ -10,6 +10,7 @@ import type { GatewayApi } from '../../../core/api';
 import { gwError } from '../../../core/errors';
 import type { Db } from '../../postgres/db';
 import { archiveInterchange, charsetsOf, sharedPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
+import { storeTx } from '../../postgres/store';
 import { manifestToPaxlst } from './outbound';
 
 export interface FiledManifest {
@@ -25,7 +26,8 @@ function authorities(partners: PartnerDirectory): string[] {
 }
 
 /**
- * Checks and stores the manifest, then writes, numbers and archives its PAXLST for the authority `to`.
+ * Checks and stores the manifest, and writes, numbers and archives its PAXLST for the authority `to`, all in
+ * one transaction.
  * Throws GW_BAD_INPUT (manifest or `to` invalid, every problem with its path), GW_NOT_FOUND (no such
  * authority) or GW_FORBIDDEN (a partner kind that does not report manifests).
  */
@@ -39,11 +41,11 @@ export async function fileManifest(
   if (!req.to) throw gwError('GW_BAD_INPUT', `say which authority receives the manifest: ?to=${known[0] ?? 'AUTHORITY-ID'} (${knownText})`);
   const profile = partners.get(req.to);
   if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (${knownText})`);
-  const manifest = req.manifest as Manifest;
-  // core checks every field (with paths) and stores the manifest under its flight and filer; a refusal stops here
-  await deps.gateway.recordManifest({ actor: req.actor }, manifest, { forFiling: true });
-  // numbering, writing and archiving commit together: a failure leaves no gap in the authority's sequence
+  // One transaction: core checks and stores the manifest under its flight and filer, then its PAXLST is
+  // numbered, written and archived. Any failure (a refusal, a write or archive error) rolls all of it back:
+  // nothing stored, no reference taken from the authority's sequence, nothing archived.
   return deps.db.transaction(async (tx) => {
+    const manifest = await deps.gateway.recordManifest({ actor: req.actor }, req.manifest as Manifest, { forFiling: true, tx: storeTx(tx) });
     const controlRef = await nextControlRef(tx, profile.id);
     const recipient = profile.edifact.ids[0];
     const bytes = manifestToPaxlst(manifest, {
