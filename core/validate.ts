@@ -120,11 +120,14 @@ function checkItem(c: Checker, raw: unknown, path: string): void {
 export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean } = {}): Record<string, unknown> | undefined {
   const t = c.object(raw, path);
   if (!t) return undefined;
-  c.str(t, 'surname', path, { required: true, max: 70 });
-  if (opts.mononym && t.givenName === '') { /* one name only */ } else c.str(t, 'givenName', path, { required: !opts.mononym, max: 70 });
-  c.str(t, 'middleName', path, { max: 70 });
-  c.str(t, 'surnameArabic', path, { max: 70 });
-  c.str(t, 'givenNameArabic', path, { max: 70 });
+  // A name of spaces is no name: an authority would get a traveller without one.
+  const name = (key: string, required: boolean, blank = `${key} is blank`) => {
+    const v = c.str(t, key, path, { required, max: 70 });
+    if (v !== undefined && v.trim() === '') c.add(`${path}/${key}`, blank);
+  };
+  name('surname', true);
+  if (opts.mononym && t.givenName === '') { /* one name only */ } else name('givenName', !opts.mononym, opts.mononym ? 'givenName is blank (for a pilgrim with one name only, send an empty givenName)' : 'givenName is blank');
+  for (const key of ['middleName', 'surnameArabic', 'givenNameArabic']) name(key, false);
   c.str(t, 'gender', path, { pattern: /^[MFU]$/ });
   c.date(t, 'birthDate', path, false);
   c.str(t, 'nationality', path, { pattern: /^[A-Z]{3}$/ });

@@ -161,6 +161,38 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
   });
 
+  it('refuses a name the authority\'s character set cannot hold, or a blank one, instead of sending a pilgrim without a name', async () => {
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5801' };
+    const pilgrim = m.travellers[0];
+    const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
+    const r = await file({ ...m, flight, legs: [flight], travellers: [
+      { ...pilgrim, surname: 'حسن', givenName: 'أحمد', middleName: null },
+      { ...pilgrim, surname: '€€€', givenName: 'TM' },
+      { ...pilgrim, surname: '   ' },
+      { ...pilgrim, givenName: 'ANA', surname: 'LØKKE', gender: 'X' },
+    ] });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const v = r.json.violations as { path: string; message: string }[];
+    assert.deepEqual(v.map((x) => x.path).sort(), [
+      '/travellers/0/givenName', '/travellers/0/surname', '/travellers/1/surname', '/travellers/2/surname', '/travellers/3/gender', '/travellers/3/surname',
+    ]);
+    const arabic = v.find((x) => x.path === '/travellers/0/surname')!.message;
+    assert.match(arabic, /cannot be sent to SA-APIS: its manifests are written in UNOA, level A \(upper case letters/);
+    assert.match(arabic, /machine-readable zone/);
+    assert.match(v.find((x) => x.path === '/travellers/1/surname')!.message, /has no "€"/);
+    assert.match(v.find((x) => x.path === '/travellers/3/surname')!.message, /has no "Ø"/);
+    assert.equal(v.find((x) => x.path === '/travellers/2/surname')!.message, 'surname is blank');
+    assert.equal(await count('manifests', "flight_number = '5801'"), 0);
+    assert.equal(await count('edifact_archive'), before.archive);
+    assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
+    // the Latin name from the passport goes through; accents and lower case are written as the MRZ has them
+    const ok = await file({ ...m, flight, legs: [flight], travellers: [{ ...pilgrim, surname: 'Müller', givenName: 'José', surnameArabic: 'مولر' }] });
+    assert.equal(ok.status, 201, ok.text);
+    assert.ok(ok.text.includes("'NAD+FL+++MULLER:JOSE:HARTONO'"), ok.text);
+  });
+
   it('stores, numbers, writes and archives in one transaction: when archiving fails nothing is stored and no reference is skipped', async () => {
     const seq = async () => Number((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v);
     const m = sample();

@@ -7,17 +7,24 @@
  */
 import type { Actor, Manifest } from '../../../core/model';
 import type { GatewayApi } from '../../../core/api';
-import { gwError } from '../../../core/errors';
+import { assertNoViolations, gwError, isGatewayError, violationsError, type Violation } from '../../../core/errors';
 import type { Db } from '../../postgres/db';
 import { archiveInterchange, charsetsOf, sharedPartnerProfiles, nextControlRef, OUR_ID, separatorsOf, type PartnerDirectory } from '..';
 import { storeTx } from '../../postgres/store';
 import { manifestToPaxlst } from './outbound';
+import { paxlstProblems } from './paxlst-limits';
 
 export interface FiledManifest {
   authority: string;
   controlRef: string;
   archiveId: number;
   bytes: Buffer;
+}
+
+/** Core's refusal of a manifest, with the problems only its PAXLST has added: every one with its path. */
+function withProblems(e: unknown, more: Violation[]): unknown {
+  if (more.length === 0 || !isGatewayError(e) || e.violations.length === 0 || e.spec.http !== 400) return e;
+  return violationsError([...e.violations, ...more], 'The manifest is invalid');
 }
 
 /** The authorities manifests can be filed with (profiles of kind `authority`). */
@@ -41,18 +48,24 @@ export async function fileManifest(
   if (!req.to) throw gwError('GW_BAD_INPUT', `say which authority receives the manifest: ?to=${known[0] ?? 'AUTHORITY-ID'} (${knownText})`);
   const profile = partners.get(req.to);
   if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (${knownText})`);
+  const syntaxId = charsetsOf(profile)[0];
+  // What the authority's PAXLST could not carry (a name outside its repertoire) is found before core's checks,
+  // so that the answer lists every problem of the manifest at once.
+  const unwritable = paxlstProblems(req.manifest, { syntaxId, to: profile.id });
   // One transaction: core checks and stores the manifest under its flight and filer, then its PAXLST is
   // numbered, written and archived. Any failure (a refusal, a write or archive error) rolls all of it back:
   // nothing stored, no reference taken from the authority's sequence, nothing archived.
   return deps.db.transaction(async (tx) => {
-    const manifest = await deps.gateway.recordManifest({ actor: req.actor }, req.manifest as Manifest, { forFiling: true, tx: storeTx(tx) });
+    const manifest = await deps.gateway.recordManifest({ actor: req.actor }, req.manifest as Manifest, { forFiling: true, tx: storeTx(tx) })
+      .catch((e: unknown) => { throw withProblems(e, unwritable); });
+    assertNoViolations(unwritable, `The manifest cannot be sent to ${profile.id}`);
     const controlRef = await nextControlRef(tx, profile.id);
     const recipient = profile.edifact.ids[0];
     const bytes = manifestToPaxlst(manifest, {
       sender: OUR_ID,
       recipient,
       controlRef,
-      syntaxId: charsetsOf(profile)[0],
+      syntaxId,
       separators: separatorsOf(profile),
       prepared: deps.now?.() ?? new Date(),
     });
