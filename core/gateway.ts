@@ -12,7 +12,7 @@ import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './mo
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
-import { addDays, daysBetween } from './dates';
+import { addDays, daysBetween, today } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
 import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkRateUpdate, checkReportedTraveller, Checker, CITY, CODE, PARTNER_ID } from './validate';
@@ -432,7 +432,7 @@ class Gateway implements GatewayApi {
    */
   async recordManifest(ctx: Ctx, raw: Manifest, opts: { forFiling?: boolean; tx?: StoreTx } = {}): Promise<Manifest> {
     this.assertReporter(ctx, 'manifest');
-    const m = checkManifest(raw, opts);
+    const m = checkManifest(raw, { forFiling: opts.forFiling, today: today(this.clock.now()) });
     const stored = { ...m, legs: manifestLegs(m) };
     if (opts.tx) await opts.tx.upsertManifest(stored, ctx.actor.partnerId);
     else await this.store.once((t) => t.upsertManifest(stored, ctx.actor.partnerId));

@@ -4,7 +4,7 @@
  */
 import type { Violation } from './errors';
 import { assertNoViolations } from './errors';
-import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, Manifest, RateUpdate, Traveller, Weekday } from './model';
+import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, IsoDate, Manifest, RateUpdate, Traveller, Weekday } from './model';
 import { WEEKDAYS, SERVICE_KINDS } from './model';
 import { daysBetween, isIsoDate } from './dates';
 import { CURRENCY, toMinor } from './money';
@@ -202,7 +202,7 @@ const MAX_MANIFEST_TRAVELLERS = 1000;
  * airline is taken with its travellers as reported (its translator has already warned about odd fields);
  * one the hub files with an authority (`forFiling`) must be complete: every traveller field well-formed.
  */
-export function checkManifest(raw: unknown, opts: { forFiling?: boolean } = {}): Manifest {
+export function checkManifest(raw: unknown, opts: { forFiling?: boolean; today?: IsoDate } = {}): Manifest {
   const c = new Checker();
   const m = c.object(raw, '');
   if (!m) return c.done('The manifest is invalid') as never;
@@ -224,19 +224,45 @@ export function checkManifest(raw: unknown, opts: { forFiling?: boolean } = {}):
   if (!Array.isArray(travellers)) c.add('/travellers', 'travellers must be a list');
   else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
   else if (opts.forFiling && travellers.length === 0) c.add('/travellers', 'a manifest filed with an authority lists at least one traveller');
-  else if (opts.forFiling) travellers.forEach((t, i) => checkFiledTraveller(c, t, `/travellers/${i}`));
+  else if (opts.forFiling) {
+    const departure = isIsoDate(flight?.departureDate) ? flight.departureDate : null;
+    travellers.forEach((t, i) => checkFiledTraveller(c, t, `/travellers/${i}`, departure, opts.today ?? null));
+  }
   else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
   c.done('The manifest is invalid');
   return m as unknown as Manifest;
 }
 
-/** A traveller of a manifest filed with an authority: a full traveller, and the manifest's own fields. */
-function checkFiledTraveller(c: Checker, raw: unknown, path: string): void {
+/**
+ * A traveller of a manifest filed with an authority: a full traveller, the manifest's own fields, and dates
+ * that can be true of someone on the flight leaving on `departure`: born neither after today nor after the
+ * flight, documents issued by then and valid on the day of the flight. An authority refuses boarding on an
+ * expired passport or visa; one on file that has expired is an old document, not the one travelled on.
+ */
+function checkFiledTraveller(c: Checker, raw: unknown, path: string, departure: IsoDate | null, today: IsoDate | null): void {
   const t = checkTraveller(c, raw, path, { mononym: true });
   if (!t) return;
   c.str(t, 'embarkation', path, { pattern: AIRPORT });
   c.str(t, 'debarkation', path, { pattern: AIRPORT });
   c.str(t, 'recordLocator', path, { pattern: /^[A-Z0-9]{1,20}$/ });
+  const flight = departure ? `the flight on ${departure}` : null;
+  // the earlier of today and the flight: what a birth or an issue date may not be after
+  const [limit, what] = today && (!departure || today < departure) ? [today, 'today'] : [departure, flight];
+  const birth = isIsoDate(t.birthDate) ? t.birthDate : null;
+  if (birth && limit && birth > limit) c.add(`${path}/birthDate`, `birthDate ${birth} is after ${what}`, 'GW_BAD_DATES');
+  if (!Array.isArray(t.documents)) return;
+  t.documents.forEach((d: unknown, i: number) => {
+    const doc = d as Record<string, unknown> | null;
+    if (!doc || typeof doc !== 'object') return;
+    const p = `${path}/documents/${i}`;
+    const expiry = isIsoDate(doc.expiry) ? doc.expiry : null;
+    const issued = isIsoDate(doc.issued) ? doc.issued : null;
+    if (expiry && departure && expiry < departure) {
+      c.add(`${p}/expiry`, `the document expired on ${expiry}, before ${flight}: file the document the pilgrim travels on`, 'GW_BAD_DATES');
+    }
+    if (issued && limit && issued > limit) c.add(`${p}/issued`, `issued ${issued} is after ${what}`, 'GW_BAD_DATES');
+    else if (issued && expiry && issued > expiry) c.add(`${p}/issued`, `issued ${issued} is after the expiry ${expiry}`, 'GW_BAD_DATES');
+  });
 }
 
 /** Checks a booking request; throws GW_BAD_INPUT / GW_BAD_DATES listing every problem. */

@@ -12,6 +12,7 @@ import { parseInterchanges } from '../adapters/edifact';
 import { translateEdifact as translate } from '../adapters/edifact/messages';
 import { projectRoot } from '../core/paths';
 import type { Manifest } from '../core/model';
+import { addDays, today } from '../core/dates';
 
 function sample(): Manifest {
   const file = path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.canonical.json');
@@ -191,6 +192,67 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     const ok = await file({ ...m, flight, legs: [flight], travellers: [{ ...pilgrim, surname: 'Müller', givenName: 'José', surnameArabic: 'مولر' }] });
     assert.equal(ok.status, 201, ok.text);
     assert.ok(ok.text.includes("'NAD+FL+++MULLER:JOSE:HARTONO'"), ok.text);
+  });
+
+  it('refuses dates no traveller on the flight can have: born after today or after the flight, a document expired before it or issued after it', async () => {
+    const m = sample();
+    const now = today(new Date());
+    const flight = { ...m.flight, flightNumber: '5901', departureDate: addDays(now, 30), arrivalDate: addDays(now, 30) };
+    const pilgrim = m.travellers[0];
+    const passport = pilgrim.documents![0];
+    const r = await file({ ...m, flight, legs: [flight], travellers: [
+      { ...pilgrim, birthDate: addDays(now, 1) },
+      { ...pilgrim, documents: [{ ...passport, expiry: addDays(now, 10) }] },
+      { ...pilgrim, documents: [{ ...passport, issued: addDays(now, 2) }] },
+      { ...pilgrim, documents: [{ ...passport, expiry: flight.departureDate, issued: addDays(now, -3650) }] }, // valid on the day: fine
+    ] });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.code, 'GW_BAD_DATES');
+    assert.deepEqual((r.json.violations as { path: string; message: string }[]).map((v) => [v.path, v.message]), [
+      ['/travellers/0/birthDate', `birthDate ${addDays(now, 1)} is after today`],
+      ['/travellers/1/documents/0/expiry', `the document expired on ${addDays(now, 10)}, before the flight on ${flight.departureDate}: file the document the pilgrim travels on`],
+      ['/travellers/2/documents/0/issued', `issued ${addDays(now, 2)} is after today`],
+    ]);
+    // a flight that has left: the limit is its departure
+    const past = await file({ ...m, travellers: [{ ...pilgrim, birthDate: '2025-03-01', documents: [{ ...passport, expiry: '2020-01-01' }] }] });
+    assert.equal(past.status, 400, past.text);
+    assert.deepEqual((past.json.violations as { path: string; message: string }[]).map((v) => v.message), [
+      'birthDate 2025-03-01 is after the flight on 2025-02-10',
+      'the document expired on 2020-01-01, before the flight on 2025-02-10: file the document the pilgrim travels on',
+    ]);
+    assert.equal(await count('manifests', "flight_number = '5901'"), 0);
+  });
+
+  it('writes dates so that they survive PAXLST\'s two-digit years: our translator gives back every date it was sent, and what would come back a century off is refused', async () => {
+    const m = sample(); // flight 2025-02-10
+    const flight = { ...m.flight, flightNumber: '6001' };
+    const pilgrim = m.travellers[0];
+    const passport = pilgrim.documents![0];
+    const sent = [
+      { ...pilgrim, surname: 'ELDER', birthDate: '1925-02-11', documents: [{ ...passport, expiry: '2080-11-04', issued: '2016-03-01' }] }, // 99 years old, a long-lived card
+      { ...pilgrim, surname: 'INFANT', birthDate: '2025-02-01', documents: [{ ...passport, expiry: '2025-02-10' }] }, // expires on the day of the flight
+      { ...pilgrim, surname: 'MIDDLE', birthDate: '1980-12-31', documents: [{ ...passport, expiry: '2034-01-01', issued: '2024-01-02' }] },
+    ];
+    const r = await file({ ...m, flight, legs: [flight], travellers: sent });
+    assert.equal(r.status, 201, r.text);
+    assert.ok(r.text.includes("'DTM+329:250211'") && r.text.includes("'DTM+36:801104'"), r.text);
+    const back = translate(Buffer.from(r.text, 'latin1'));
+    assert.deepEqual(back.findings.filter((f) => f.severity === 'error'), []);
+    const got = (back.canonical[0] as Manifest).travellers;
+    const dates = (ts: Manifest['travellers']) => ts.map((t) => [t.birthDate, t.documents?.[0]?.expiry ?? null, t.documents?.[0]?.issued ?? null]);
+    assert.deepEqual(dates(got), dates(sent as Manifest['travellers']));
+
+    const r2 = await file({ ...m, flight: { ...flight, flightNumber: '6002' }, legs: undefined, travellers: [
+      { ...pilgrim, birthDate: '1925-02-10' }, // 100 years before the flight: 250210 reads as the flight day
+      { ...pilgrim, documents: [{ ...passport, expiry: '2105-01-01' }] },
+    ] });
+    assert.equal(r2.status, 400, r2.text);
+    assert.equal(r2.json.code, 'GW_BAD_DATES');
+    const v = r2.json.violations as { path: string; message: string }[];
+    assert.deepEqual(v.map((x) => x.path), ['/travellers/0/birthDate', '/travellers/1/documents/0/expiry']);
+    assert.match(v[0].message, /^birthDate 1925-02-10 cannot be sent to SA-APIS: a PAXLST writes it with a two-digit year \(250210\), which reads as 2025-02-10; a traveller born 100 years or more before the flight/);
+    assert.match(v[1].message, /\(050101\), which reads as 2005-01-01; expiry dates are read from 20 years before to 79 years after the flight/);
+    assert.equal(await count('manifests', "flight_number = '6002'"), 0);
   });
 
   it('stores, numbers, writes and archives in one transaction: when archiving fails nothing is stored and no reference is skipped', async () => {

@@ -21,10 +21,15 @@ export interface FiledManifest {
   bytes: Buffer;
 }
 
-/** Core's refusal of a manifest, with the problems only its PAXLST has added: every one with its path. */
+/**
+ * Core's refusal of a manifest, with the problems only its PAXLST has added: every one with its path (where
+ * core found a problem already, such as a birth after the flight, its reason is the one given).
+ */
 function withProblems(e: unknown, more: Violation[]): unknown {
-  if (more.length === 0 || !isGatewayError(e) || e.violations.length === 0 || e.spec.http !== 400) return e;
-  return violationsError([...e.violations, ...more], 'The manifest is invalid');
+  if (!isGatewayError(e) || e.violations.length === 0 || e.spec.http !== 400) return e;
+  const seen = new Set(e.violations.map((v) => v.path));
+  const added = more.filter((v) => !seen.has(v.path));
+  return added.length === 0 ? e : violationsError([...e.violations, ...added], 'The manifest is invalid');
 }
 
 /** The authorities manifests can be filed with (profiles of kind `authority`). */
@@ -49,9 +54,10 @@ export async function fileManifest(
   const profile = partners.get(req.to);
   if (!profile || profile.kind !== 'authority') throw gwError('GW_NOT_FOUND', `no authority ${JSON.stringify(req.to)} (${knownText})`);
   const syntaxId = charsetsOf(profile)[0];
-  // What the authority's PAXLST could not carry (a name outside its repertoire) is found before core's checks,
-  // so that the answer lists every problem of the manifest at once.
-  const unwritable = paxlstProblems(req.manifest, { syntaxId, to: profile.id });
+  const prepared = deps.now?.() ?? new Date();
+  // What the authority's PAXLST could not carry (a name outside its repertoire, a date two-digit years
+  // cannot bring back) is found before core's checks, so that the answer lists every problem at once.
+  const unwritable = paxlstProblems(req.manifest, { syntaxId, to: profile.id, prepared });
   // One transaction: core checks and stores the manifest under its flight and filer, then its PAXLST is
   // numbered, written and archived. Any failure (a refusal, a write or archive error) rolls all of it back:
   // nothing stored, no reference taken from the authority's sequence, nothing archived.
@@ -67,7 +73,7 @@ export async function fileManifest(
       controlRef,
       syntaxId,
       separators: separatorsOf(profile),
-      prepared: deps.now?.() ?? new Date(),
+      prepared,
     });
     const f = manifest.flight;
     const archiveId = await archiveInterchange(tx, {

@@ -34,7 +34,7 @@ export interface PaxlstOptions {
 export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
   const sender = o.sender ?? OUR_ID;
   const syntaxId = o.syntaxId ?? 'UNOA';
-  assertNoViolations(paxlstProblems(m, { syntaxId, to: o.recipient.id }), 'The manifest cannot be written as a PAXLST');
+  assertNoViolations(paxlstProblems(m, { syntaxId, to: o.recipient.id, prepared: o.prepared }), 'The manifest cannot be written as a PAXLST');
   // Arabic-script names go out only in a repertoire that can carry them (UNOI, UNOW, UNOY).
   const arabicNames = carriesArabic(syntaxId);
   const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId) };
