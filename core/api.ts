@@ -76,8 +76,12 @@ export interface GatewayApi {
   findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null>;
   listBookings(ctx: Ctx, filter?: { status?: string; limit?: number }): Promise<Booking[]>;
 
-  /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the previous one. */
+  /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the reporter's previous one. */
   recordAirBookings(ctx: Ctx, bookings: AirBooking[]): Promise<{ stored: number }>;
+  /**
+   * A PNR (it holds passport numbers and birth dates): the caller's own report of it, or for the operator the
+   * latest report by anyone. GW_NOT_FOUND for anyone else, whether or not it exists.
+   */
   getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking>;
   /**
    * Checks and stores a passenger or crew manifest of one flight, replacing the reporter's previous one for

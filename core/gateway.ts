@@ -420,9 +420,13 @@ class Gateway implements GatewayApi {
   }
 
   async getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking> {
-    const b = await this.store.getAirBooking(carrier, recordLocator);
-    // Sellers look a flight up by its record locator to link it to a package; providers have no need to.
-    if (!b || isProviderKind(ctx.actor.kind)) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
+    // A PNR holds pilgrims' passport numbers and birth dates: its reporter reads its own report, the operator
+    // any; nothing links a booking or package to a PNR yet, so no seller has one of its own to read. Anyone
+    // else is told there is none, not that it is someone else's.
+    const a = ctx.actor;
+    const reportedBy = a.kind === 'operator' ? null : a.partnerId;
+    const b = a.kind === 'operator' || a.kind === 'airline' || a.kind === 'gds' ? await this.store.getAirBooking(carrier, recordLocator, reportedBy) : null;
+    if (!b) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
     return b;
   }
 

@@ -311,7 +311,7 @@ export function createStore(db: Db): Store {
     async upsertAirBooking(b, reportedBy) {
       await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy, lastTravelDate(b)]);
     },
-    getAirBooking: (carrier, locator) => one(q.GET_AIR_BOOKING, [carrier, locator], (r) => r.data),
+    getAirBooking: (carrier, locator, reportedBy) => one(q.GET_AIR_BOOKING, [carrier, locator, reportedBy], (r) => r.data),
     async countProducts() {
       const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
       return r.rows[0].n;
