@@ -227,8 +227,7 @@ export function checkManifest(raw: unknown, opts: { forFiling?: boolean; today?:
   else if (opts.forFiling) {
     const departure = isIsoDate(flight?.departureDate) ? flight.departureDate : null;
     travellers.forEach((t, i) => checkFiledTraveller(c, t, `/travellers/${i}`, departure, opts.today ?? null));
-  }
-  else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
+  } else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
   c.done('The manifest is invalid');
   return m as unknown as Manifest;
 }
