@@ -6,6 +6,7 @@ import type {
   Actor, AirBooking, AvailabilityQuery, Booking, Manifest, BookingItemRequest, BookingRequest, InventoryDay, InventoryUpdate, IsoDate,
   Offer, Partner, Product, RateDay, RatePlan, RateUpdate,
 } from './model';
+import type { StoreTx } from './ports';
 
 /** Who is calling and under which idempotency key. */
 export interface Ctx {
@@ -75,11 +76,20 @@ export interface GatewayApi {
   findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null>;
   listBookings(ctx: Ctx, filter?: { status?: string; limit?: number }): Promise<Booking[]>;
 
-  /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the previous one. */
+  /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the reporter's previous one. */
   recordAirBookings(ctx: Ctx, bookings: AirBooking[]): Promise<{ stored: number }>;
+  /**
+   * A PNR (it holds passport numbers and birth dates): the caller's own report of it, or for the operator the
+   * latest report by anyone. GW_NOT_FOUND for anyone else, whether or not it exists.
+   */
   getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking>;
-  /** Stores a passenger or crew manifest of one flight (replacing the previous one for that flight). */
-  recordManifest(ctx: Ctx, manifest: Manifest, opts?: { forFiling?: boolean }): Promise<void>;
+  /**
+   * Checks and stores a passenger or crew manifest of one flight, replacing the reporter's previous one for
+   * that flight; returns it as stored. `forFiling`: checked in full, for an authority. `tx`: stored in the
+   * caller's transaction (an adapter that numbers, writes and archives the message it sends in the same
+   * one), so that it is stored only if that work commits.
+   */
+  recordManifest(ctx: Ctx, manifest: Manifest, opts?: { forFiling?: boolean; tx?: StoreTx }): Promise<Manifest>;
 
   /** Releases expired holds; returns how many bookings expired. */
   expireHolds(): Promise<number>;

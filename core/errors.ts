@@ -99,11 +99,15 @@ export function isGatewayError(e: unknown): e is GatewayError {
   return e instanceof GatewayError;
 }
 
-/** Throws GW_BAD_INPUT listing every violation, when there are any. */
-export function assertNoViolations(violations: Violation[], what = 'The request is invalid'): void {
-  if (violations.length === 0) return;
+/** The error listing every violation: their code when they share one, else GW_BAD_INPUT. */
+export function violationsError(violations: Violation[], what = 'The request is invalid'): GatewayError {
   const first = violations[0];
   const code = violations.every((v) => v.code === first.code) ? first.code : 'GW_BAD_INPUT';
   const msg = violations.length === 1 ? `${what}: ${first.message}` : `${what}: ${violations.length} problems, first: ${first.message}`;
-  throw new GatewayError(code, msg, { violations });
+  return new GatewayError(code, msg, { violations });
+}
+
+/** Throws GW_BAD_INPUT listing every violation, when there are any. */
+export function assertNoViolations(violations: Violation[], what = 'The request is invalid'): void {
+  if (violations.length > 0) throw violationsError(violations, what);
 }

@@ -12,10 +12,10 @@ import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './mo
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
-import { addDays, daysBetween } from './dates';
+import { addDays, daysBetween, today } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkRateUpdate, checkReportedTraveller, Checker, CITY, CODE, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -420,57 +420,29 @@ class Gateway implements GatewayApi {
   }
 
   async getAirBooking(ctx: Ctx, carrier: string, recordLocator: string): Promise<AirBooking> {
-    const b = await this.store.getAirBooking(carrier, recordLocator);
-    // Sellers look a flight up by its record locator to link it to a package; providers have no need to.
-    if (!b || isProviderKind(ctx.actor.kind)) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
+    // A PNR holds pilgrims' passport numbers and birth dates: its reporter reads its own report, the operator
+    // any; nothing links a booking or package to a PNR yet, so no seller has one of its own to read. Anyone
+    // else is told there is none, not that it is someone else's.
+    const a = ctx.actor;
+    const reportedBy = a.kind === 'operator' ? null : a.partnerId;
+    const b = a.kind === 'operator' || a.kind === 'airline' || a.kind === 'gds' ? await this.store.getAirBooking(carrier, recordLocator, reportedBy) : null;
+    if (!b) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
     return b;
   }
 
   /**
-   * A manifest without `legs` (sent before manifests had them) is stored with `legs: [flight]`. A manifest
-   * reported by an airline is stored as reported (its translator has already warned about odd fields); one
-   * the hub files with an authority (`forFiling`) must be complete: every traveller field well-formed.
+   * Stores a manifest under its flight and reporter (checked by `checkManifest`: in full when `forFiling`);
+   * one without `legs` (sent before manifests had them) is stored with `legs: [flight]`.
    */
-  async recordManifest(ctx: Ctx, m: Manifest, opts: { forFiling?: boolean } = {}): Promise<void> {
+  async recordManifest(ctx: Ctx, raw: Manifest, opts: { forFiling?: boolean; tx?: StoreTx } = {}): Promise<Manifest> {
     this.assertReporter(ctx, 'manifest');
-    const c = new Checker();
-    const checkFlight = (v: unknown, path: string): Record<string, unknown> | undefined => {
-      const f = c.object(v, path);
-      if (!f) return undefined;
-      c.str(f, 'carrier', path, { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
-      c.str(f, 'flightNumber', path, { required: true, max: 8 });
-      c.date(f, 'departureDate', path);
-      c.str(f, 'origin', path, { required: true, pattern: /^[A-Z]{3}$/ });
-      return f;
-    };
-    const raw = m as { flight?: unknown; legs?: unknown } | null;
-    const flight = checkFlight(raw?.flight, '/flight');
-    if (raw?.legs !== undefined && raw.legs !== null) {
-      if (!Array.isArray(raw.legs) || raw.legs.length === 0) c.add('/legs', 'legs must be a non-empty list of flight legs');
-      else {
-        const valid = c.v.length;
-        const first = raw.legs.map((leg, i) => checkFlight(leg, `/legs/${i}`))[0];
-        // The manifest is stored under its flight, which is its first leg: they must not disagree.
-        const key = ['carrier', 'flightNumber', 'departureDate', 'origin'] as const;
-        if (c.v.length === valid && flight && first && key.some((k) => flight[k] !== first[k])) {
-          c.add('/legs/0', 'the first leg must be the manifest\'s flight (same carrier, flight number, departure date and origin)');
-        }
-      }
-    }
-    if (m?.kind !== 'passengers' && m?.kind !== 'crew') c.add('/kind', 'kind must be passengers or crew');
-    const travellers = (m as { travellers?: unknown } | null)?.travellers;
-    if (!Array.isArray(travellers)) c.add('/travellers', 'travellers must be a list');
-    else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
-    else if (opts.forFiling && travellers.length === 0) c.add('/travellers', 'a manifest filed with an authority lists at least one traveller');
-    else if (opts.forFiling) travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`, { mononym: true }));
-    else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
-    c.done('The manifest is invalid');
-    await this.store.upsertManifest({ ...m, legs: manifestLegs(m) }, ctx.actor.partnerId);
+    const m = checkManifest(raw, { forFiling: opts.forFiling, today: today(this.clock.now()) });
+    const stored = { ...m, legs: manifestLegs(m) };
+    if (opts.tx) await opts.tx.upsertManifest(stored, ctx.actor.partnerId);
+    else await this.store.once((t) => t.upsertManifest(stored, ctx.actor.partnerId));
+    return stored;
   }
 }
-
-/** More than the seats of any airliner: a manifest is one flight's. */
-const MAX_MANIFEST_TRAVELLERS = 1000;
 
 const REPLAY = Symbol('replay');
 

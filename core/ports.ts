@@ -106,6 +106,8 @@ export interface StoreTx {
   updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }>;
   /** Claims expired holds (SKIP LOCKED), marks them expired, records their booking changes and returns them. */
   claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;
+  /** Stores a manifest under its flight (its first leg) and reporter, replacing that reporter's previous one. */
+  upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
 }
 
 /** The persistent store. */
@@ -151,9 +153,10 @@ export interface StoreReads {
   findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
   listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;
   countProducts(): Promise<number>;
+  /** Stores a reporter's PNR, replacing that reporter's previous report of it (not another reporter's). */
   upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void>;
-  getAirBooking(carrier: string, recordLocator: string): Promise<AirBooking | null>;
-  upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
+  /** A PNR as `reportedBy` reported it, or (null) the latest report of it by anyone. */
+  getAirBooking(carrier: string, recordLocator: string, reportedBy: string | null): Promise<AirBooking | null>;
   /** The ARI outbox as a change feed for the shopping cache: product-days changed after outbox id `afterId`, in id order. */
   ariChangesSince(afterId: number, limit: number): Promise<{ id: number; providerId: string; productId: string; day: IsoDate }[]>;
   /** The highest ARI outbox id (0 when empty): where the change feed starts. */

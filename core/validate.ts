@@ -4,7 +4,7 @@
  */
 import type { Violation } from './errors';
 import { assertNoViolations } from './errors';
-import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, RateUpdate, Traveller, Weekday } from './model';
+import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, IsoDate, Manifest, RateUpdate, Traveller, Weekday } from './model';
 import { WEEKDAYS, SERVICE_KINDS } from './model';
 import { daysBetween, isIsoDate } from './dates';
 import { CURRENCY, toMinor } from './money';
@@ -53,6 +53,13 @@ class Checker {
     if (typeof val !== 'boolean') return void this.add(`${path}/${key}`, `${key} must be true or false`);
     return val;
   }
+  /** A local time of day `HH:MM` (24-hour), optional. */
+  time(obj: Record<string, unknown>, key: string, path: string): string | undefined {
+    const val = obj[key];
+    if (val === undefined || val === null) return undefined;
+    if (typeof val !== 'string' || !TIME.test(val)) return void this.add(`${path}/${key}`, `${key} ${JSON.stringify(val)} is not a time of day (HH:MM, 24-hour)`);
+    return val;
+  }
   date(obj: Record<string, unknown>, key: string, path: string, required = true): string | undefined {
     const val = obj[key];
     if (val === undefined || val === null) {
@@ -80,6 +87,13 @@ class Checker {
 }
 
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** An IATA airport (or city) code. */
+export const AIRPORT = /^[A-Z]{3}$/;
+/** An IATA airline designator (two characters, or three for ICAO). */
+export const CARRIER = /^[A-Z0-9]{2,3}$/;
+/** A flight number without its carrier: 1–4 digits and an optional operational suffix letter. */
+const FLIGHT_NUMBER = /^\d{1,4}[A-Z]?$/;
 export const CITY = /^[A-Z]{3}$/;
 export const PARTNER_ID = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 
@@ -103,14 +117,17 @@ function checkItem(c: Checker, raw: unknown, path: string): void {
  * Checks one traveller (names, gender, dates, countries, documents) at `path`. `mononym`: a traveller may
  * have a surname only (many Indonesian and Javanese pilgrims have one name): givenName may be empty.
  */
-export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean } = {}): void {
+export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean } = {}): Record<string, unknown> | undefined {
   const t = c.object(raw, path);
-  if (!t) return;
-  c.str(t, 'surname', path, { required: true, max: 70 });
-  if (opts.mononym && t.givenName === '') { /* one name only */ } else c.str(t, 'givenName', path, { required: !opts.mononym, max: 70 });
-  c.str(t, 'middleName', path, { max: 70 });
-  c.str(t, 'surnameArabic', path, { max: 70 });
-  c.str(t, 'givenNameArabic', path, { max: 70 });
+  if (!t) return undefined;
+  // A name of spaces is no name: an authority would get a traveller without one.
+  const name = (key: string, required: boolean, blank = `${key} is blank`) => {
+    const v = c.str(t, key, path, { required, max: 70 });
+    if (v !== undefined && v.trim() === '') c.add(`${path}/${key}`, blank);
+  };
+  name('surname', true);
+  if (opts.mononym && t.givenName === '') { /* one name only */ } else name('givenName', !opts.mononym, opts.mononym ? 'givenName is blank (for a pilgrim with one name only, send an empty givenName)' : 'givenName is blank');
+  for (const key of ['middleName', 'surnameArabic', 'givenNameArabic']) name(key, false);
   c.str(t, 'gender', path, { pattern: /^[MFU]$/ });
   c.date(t, 'birthDate', path, false);
   c.str(t, 'nationality', path, { pattern: /^[A-Z]{3}$/ });
@@ -129,6 +146,7 @@ export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { m
       c.date(doc, 'issued', p, false);
     });
   }
+  return t;
 }
 
 /**
@@ -154,6 +172,96 @@ export function checkAirSegment(c: Checker, raw: unknown, path: string): void {
 export function checkReportedTraveller(c: Checker, raw: unknown, path: string): void {
   const t = c.object(raw, path);
   if (t && typeof t.surname !== 'string') c.add(`${path}/surname`, 'surname must be a string');
+}
+
+/**
+ * One leg of a manifest's journey (and the manifest's flight, its first leg): every field well-formed, since
+ * each is written to the authority: carrier, flight number, airports, dates and `HH:MM` local times.
+ */
+export function checkFlightLeg(c: Checker, raw: unknown, path: string): Record<string, unknown> | undefined {
+  const f = c.object(raw, path);
+  if (!f) return undefined;
+  c.str(f, 'carrier', path, { required: true, pattern: CARRIER });
+  c.str(f, 'flightNumber', path, { required: true, pattern: FLIGHT_NUMBER });
+  c.str(f, 'origin', path, { required: true, pattern: AIRPORT });
+  c.str(f, 'destination', path, { required: true, pattern: AIRPORT });
+  c.date(f, 'departureDate', path);
+  c.time(f, 'departureTime', path);
+  c.date(f, 'arrivalDate', path, false);
+  c.time(f, 'arrivalTime', path);
+  c.str(f, 'bookingClass', path, { max: 2 });
+  c.str(f, 'status', path, { max: 3 });
+  return f;
+}
+
+/** More than the seats of any airliner: a manifest is one flight's. */
+const MAX_MANIFEST_TRAVELLERS = 1000;
+
+/**
+ * Checks a manifest: its flight and every leg in full, its kind and travellers. A manifest reported by an
+ * airline is taken with its travellers as reported (its translator has already warned about odd fields);
+ * one the hub files with an authority (`forFiling`) must be complete: every traveller field well-formed.
+ */
+export function checkManifest(raw: unknown, opts: { forFiling?: boolean; today?: IsoDate } = {}): Manifest {
+  const c = new Checker();
+  const m = c.object(raw, '');
+  if (!m) return c.done('The manifest is invalid') as never;
+  const flight = checkFlightLeg(c, m.flight, '/flight');
+  if (m.legs !== undefined && m.legs !== null) {
+    if (!Array.isArray(m.legs) || m.legs.length === 0) c.add('/legs', 'legs must be a non-empty list of flight legs');
+    else {
+      const valid = c.v.length;
+      const first = m.legs.map((leg, i) => checkFlightLeg(c, leg, `/legs/${i}`))[0];
+      // The manifest is stored under its flight, which is its first leg: they must not disagree.
+      const key = ['carrier', 'flightNumber', 'departureDate', 'origin'] as const;
+      if (c.v.length === valid && flight && first && key.some((k) => flight[k] !== first[k])) {
+        c.add('/legs/0', 'the first leg must be the manifest\'s flight (same carrier, flight number, departure date and origin)');
+      }
+    }
+  }
+  if (m.kind !== 'passengers' && m.kind !== 'crew') c.add('/kind', 'kind must be passengers or crew');
+  const travellers = m.travellers;
+  if (!Array.isArray(travellers)) c.add('/travellers', 'travellers must be a list');
+  else if (travellers.length > MAX_MANIFEST_TRAVELLERS) c.add('/travellers', `at most ${MAX_MANIFEST_TRAVELLERS} travellers in one manifest`);
+  else if (opts.forFiling && travellers.length === 0) c.add('/travellers', 'a manifest filed with an authority lists at least one traveller');
+  else if (opts.forFiling) {
+    const departure = isIsoDate(flight?.departureDate) ? flight.departureDate : null;
+    travellers.forEach((t, i) => checkFiledTraveller(c, t, `/travellers/${i}`, departure, opts.today ?? null));
+  } else travellers.forEach((t, i) => checkReportedTraveller(c, t, `/travellers/${i}`));
+  c.done('The manifest is invalid');
+  return m as unknown as Manifest;
+}
+
+/**
+ * A traveller of a manifest filed with an authority: a full traveller, the manifest's own fields, and dates
+ * that can be true of someone on the flight leaving on `departure`: born neither after today nor after the
+ * flight, documents issued by then and valid on the day of the flight. An authority refuses boarding on an
+ * expired passport or visa; one on file that has expired is an old document, not the one travelled on.
+ */
+function checkFiledTraveller(c: Checker, raw: unknown, path: string, departure: IsoDate | null, today: IsoDate | null): void {
+  const t = checkTraveller(c, raw, path, { mononym: true });
+  if (!t) return;
+  c.str(t, 'embarkation', path, { pattern: AIRPORT });
+  c.str(t, 'debarkation', path, { pattern: AIRPORT });
+  c.str(t, 'recordLocator', path, { pattern: /^[A-Z0-9]{1,20}$/ });
+  const flight = departure ? `the flight on ${departure}` : null;
+  // the earlier of today and the flight: what a birth or an issue date may not be after
+  const [limit, what] = today && (!departure || today < departure) ? [today, 'today'] : [departure, flight];
+  const birth = isIsoDate(t.birthDate) ? t.birthDate : null;
+  if (birth && limit && birth > limit) c.add(`${path}/birthDate`, `birthDate ${birth} is after ${what}`, 'GW_BAD_DATES');
+  if (!Array.isArray(t.documents)) return;
+  t.documents.forEach((d: unknown, i: number) => {
+    const doc = d as Record<string, unknown> | null;
+    if (!doc || typeof doc !== 'object') return;
+    const p = `${path}/documents/${i}`;
+    const expiry = isIsoDate(doc.expiry) ? doc.expiry : null;
+    const issued = isIsoDate(doc.issued) ? doc.issued : null;
+    if (expiry && departure && expiry < departure) {
+      c.add(`${p}/expiry`, `the document expired on ${expiry}, before ${flight}: file the document the pilgrim travels on`, 'GW_BAD_DATES');
+    }
+    if (issued && limit && issued > limit) c.add(`${p}/issued`, `issued ${issued} is after ${what}`, 'GW_BAD_DATES');
+    else if (issued && expiry && issued > expiry) c.add(`${p}/issued`, `issued ${issued} is after the expiry ${expiry}`, 'GW_BAD_DATES');
+  });
 }
 
 /** Checks a booking request; throws GW_BAD_INPUT / GW_BAD_DATES listing every problem. */

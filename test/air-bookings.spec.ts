@@ -6,7 +6,7 @@ import { openServer, type TestServer } from './support/server';
 import { projectRoot } from '../core/paths';
 import type { Manifest } from '../core/model';
 
-/** Flights reach the hub from airline systems (PNRGOV over EDIFACT) and can be looked up by sellers. */
+/** Flights reach the hub from airline systems (PNRGOV over EDIFACT); a PNR is its reporter's, read by it and the operator. */
 forEachBackend('airline bookings reported over EDIFACT', (backend) => {
   let s: TestServer;
   let airlineAuth: string;
@@ -22,10 +22,10 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     .replace('UNB+IATA:1+SV+MAQAMHUB+', 'UNB+IATA:1+NJ+MAQAM:ZZZ+')
     .replace('UNG+PNRGOV+SV+MAQAMHUB+', 'UNG+PNRGOV+NJ+MAQAM:ZZZ+');
 
-  it('stores the PNRs of a PNRGOV, and a seller retrieves one by carrier and record locator', async () => {
+  it('stores the PNRs of a PNRGOV, which their reporter retrieves by carrier and record locator', async () => {
     const r = await s.request('POST', '/edifact', { raw: pnrgov(), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
     assert.ok(r.status < 300, `${r.status} ${r.text}`);
-    const got = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'AG-NOOR' });
+    const got = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { headers: { authorization: airlineAuth } });
     assert.equal(got.status, 200, got.text);
     assert.equal(got.json.recordLocator, 'ABC7XZ');
     assert.equal(got.json.travellers[0].surname, 'SANTOSO');
@@ -33,6 +33,34 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     const n = (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM air_bookings')).rows[0].n;
     await s.request('POST', '/edifact', { raw: pnrgov().replace('+PNR0209+', '+PNR0210+').replace("UNZ+1+PNR0209'", "UNZ+1+PNR0210'"), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
     assert.equal((await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM air_bookings')).rows[0].n, n, 'a new report replaces, never duplicates');
+  });
+
+  it('keeps each reporter\'s PNR: another GDS or airline reporting the same locator neither replaces nor reads it, and no agency reads it', async () => {
+    const row = async () => (await s.db.query<{ reported_by: string; data: { travellers: { surname: string }[] } }>(
+      "SELECT reported_by, data FROM air_bookings WHERE carrier = 'SV' AND record_locator = 'ABC7XZ' AND reported_by = 'AL-NAJM'")).rows;
+    const airlines = await row();
+    assert.equal(airlines.length, 1, 'AL-NAJM reported SV ABC7XZ in the PNRGOV test above');
+    // the GDS reports the same carrier and record locator, empty
+    const gds = await s.request('POST', '/v1/air-bookings', { as: 'GDS-SIRAJ', body: { carrier: 'SV', recordLocator: 'ABC7XZ', segments: [], travellers: [] } });
+    assert.equal(gds.status, 200, gds.text);
+    assert.deepEqual(await row(), airlines, 'the airline\'s PNR is as it reported it');
+    const own = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { headers: { authorization: airlineAuth } });
+    assert.equal(own.status, 200, own.text);
+    assert.equal(own.json.travellers[0].surname, 'SANTOSO');
+    const theirs = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'GDS-SIRAJ' });
+    assert.equal(theirs.status, 200, theirs.text);
+    assert.deepEqual(theirs.json.travellers, [], 'the GDS reads its own report, not the airline\'s');
+    const ops = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'MAQAM-OPS' });
+    assert.equal(ops.status, 200, ops.text);
+    // a PNR the GDS never reported: neither it nor an agency learns that it exists
+    const other = await s.request('GET', '/v1/air-bookings/MH/Q9W8E7', { as: 'GDS-SIRAJ' });
+    const agency = await s.request('GET', '/v1/air-bookings/SV/ABC7XZ', { as: 'AG-NOOR' });
+    const none = await s.request('GET', '/v1/air-bookings/SV/NOSUCH', { as: 'AG-NOOR' });
+    for (const r of [other, agency, none]) {
+      assert.equal(r.status, 404, r.text);
+      assert.equal(r.json.code, 'GW_NOT_FOUND');
+    }
+    assert.equal(agency.json.detail, none.json.detail.replace('NOSUCH', 'ABC7XZ'), 'the same answer as for a PNR that does not exist');
   });
 
   it('stores a PAXLST manifest per flight, replacing it when the flight is reported again', async () => {

@@ -12,6 +12,7 @@ import { parseInterchanges } from '../adapters/edifact';
 import { translateEdifact as translate } from '../adapters/edifact/messages';
 import { projectRoot } from '../core/paths';
 import type { Manifest } from '../core/model';
+import { addDays, today } from '../core/dates';
 
 function sample(): Manifest {
   const file = path.join(projectRoot(), 'fixtures/edifact/messages/paxlst-umrah-passengers.canonical.json');
@@ -128,18 +129,150 @@ forEachBackend('filing manifests with an authority (POST /edifact/manifests)', (
     assert.equal(await count('manifests', "origin = 'cgk1'"), 0);
   });
 
-  it('numbers and archives in one transaction: when archiving fails the sequence does not move, so no reference is skipped', async () => {
+  it('refuses a flight or leg whose fields the PAXLST cannot carry (times, airports), and keeps the filer\'s earlier manifest of that flight', async () => {
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5601' };
+    const good = await file({ ...m, flight, legs: [flight] });
+    assert.equal(good.status, 201, good.text);
+    const stored = async () => (await s.db.query<{ data: Manifest }>("SELECT data FROM manifests WHERE carrier = 'SV' AND flight_number = '5601' AND reported_by = 'AG-NOOR'")).rows.map((r) => r.data);
+    const kept = await stored();
+    const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
+    const { destination: _none, ...noDestination } = flight;
+    const cases: [unknown, string[]][] = [
+      [{ ...flight, departureTime: 830 }, ['/flight/departureTime']],
+      [{ ...flight, departureTime: 'banana' }, ['/flight/departureTime']],
+      [{ ...flight, departureTime: '24:00', arrivalTime: '8:35' }, ['/flight/arrivalTime', '/flight/departureTime']],
+      [noDestination, ['/flight/destination']],
+      [{ ...flight, destination: ['JED'] }, ['/flight/destination']],
+      [{ ...flight, destination: 12345 }, ['/flight/destination']],
+      [{ ...flight, origin: 'CGK ', arrivalDate: '10 Feb', flightNumber: 'SV5601' }, ['/flight/arrivalDate', '/flight/flightNumber', '/flight/origin']],
+    ];
+    for (const [f, paths] of cases) {
+      const r = await file({ ...m, flight: f, legs: undefined });
+      assert.equal(r.status, 400, `${JSON.stringify(f)}: ${r.text}`);
+      assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+      assert.deepEqual((r.json.violations as { path: string }[]).map((v) => v.path).sort(), paths, JSON.stringify(f));
+    }
+    const legs = await file({ ...m, flight, legs: [flight, { ...flight, origin: 'JED', destination: 'MED', departureTime: 1900 }] });
+    assert.equal(legs.status, 400, legs.text);
+    assert.deepEqual((legs.json.violations as { path: string }[]).map((v) => v.path), ['/legs/1/departureTime']);
+    assert.match(legs.json.violations[0].message, /departureTime 1900 is not a time of day \(HH:MM/);
+    assert.deepEqual(await stored(), kept, 'the manifest filed before is the one kept');
+    assert.equal(await count('edifact_archive'), before.archive);
+    assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
+  });
+
+  it('refuses a name the authority\'s character set cannot hold, or a blank one, instead of sending a pilgrim without a name', async () => {
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5801' };
+    const pilgrim = m.travellers[0];
+    const before = { archive: await count('edifact_archive'), seq: (await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v };
+    const r = await file({ ...m, flight, legs: [flight], travellers: [
+      { ...pilgrim, surname: 'حسن', givenName: 'أحمد', middleName: null },
+      { ...pilgrim, surname: '€€€', givenName: 'TM' },
+      { ...pilgrim, surname: '   ' },
+      { ...pilgrim, givenName: 'ANA', surname: 'LØKKE', gender: 'X' },
+    ] });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const v = r.json.violations as { path: string; message: string }[];
+    assert.deepEqual(v.map((x) => x.path).sort(), [
+      '/travellers/0/givenName', '/travellers/0/surname', '/travellers/1/surname', '/travellers/2/surname', '/travellers/3/gender', '/travellers/3/surname',
+    ]);
+    const arabic = v.find((x) => x.path === '/travellers/0/surname')!.message;
+    assert.match(arabic, /cannot be sent to SA-APIS: its manifests are written in UNOA, level A \(upper case letters/);
+    assert.match(arabic, /machine-readable zone/);
+    assert.match(v.find((x) => x.path === '/travellers/1/surname')!.message, /has no "€"/);
+    assert.match(v.find((x) => x.path === '/travellers/3/surname')!.message, /has no "Ø"/);
+    assert.equal(v.find((x) => x.path === '/travellers/2/surname')!.message, 'surname is blank');
+    assert.equal(await count('manifests', "flight_number = '5801'"), 0);
+    assert.equal(await count('edifact_archive'), before.archive);
+    assert.equal((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v, before.seq);
+    // the Latin name from the passport goes through; accents and lower case are written as the MRZ has them
+    const ok = await file({ ...m, flight, legs: [flight], travellers: [{ ...pilgrim, surname: 'Müller', givenName: 'José', surnameArabic: 'مولر' }] });
+    assert.equal(ok.status, 201, ok.text);
+    assert.ok(ok.text.includes("'NAD+FL+++MULLER:JOSE:HARTONO'"), ok.text);
+  });
+
+  it('refuses dates no traveller on the flight can have: born after today or after the flight, a document expired before it or issued after it', async () => {
+    const m = sample();
+    const now = today(new Date());
+    const flight = { ...m.flight, flightNumber: '5901', departureDate: addDays(now, 30), arrivalDate: addDays(now, 30) };
+    const pilgrim = m.travellers[0];
+    const passport = pilgrim.documents![0];
+    const r = await file({ ...m, flight, legs: [flight], travellers: [
+      { ...pilgrim, birthDate: addDays(now, 1) },
+      { ...pilgrim, documents: [{ ...passport, expiry: addDays(now, 10) }] },
+      { ...pilgrim, documents: [{ ...passport, issued: addDays(now, 2) }] },
+      { ...pilgrim, documents: [{ ...passport, expiry: flight.departureDate, issued: addDays(now, -3650) }] }, // valid on the day: fine
+    ] });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.code, 'GW_BAD_DATES');
+    assert.deepEqual((r.json.violations as { path: string; message: string }[]).map((v) => [v.path, v.message]), [
+      ['/travellers/0/birthDate', `birthDate ${addDays(now, 1)} is after today`],
+      ['/travellers/1/documents/0/expiry', `the document expired on ${addDays(now, 10)}, before the flight on ${flight.departureDate}: file the document the pilgrim travels on`],
+      ['/travellers/2/documents/0/issued', `issued ${addDays(now, 2)} is after today`],
+    ]);
+    // a flight that has left: the limit is its departure
+    const past = await file({ ...m, travellers: [{ ...pilgrim, birthDate: '2025-03-01', documents: [{ ...passport, expiry: '2020-01-01' }] }] });
+    assert.equal(past.status, 400, past.text);
+    assert.deepEqual((past.json.violations as { path: string; message: string }[]).map((v) => v.message), [
+      'birthDate 2025-03-01 is after the flight on 2025-02-10',
+      'the document expired on 2020-01-01, before the flight on 2025-02-10: file the document the pilgrim travels on',
+    ]);
+    assert.equal(await count('manifests', "flight_number = '5901'"), 0);
+  });
+
+  it('writes dates so that they survive PAXLST\'s two-digit years: our translator gives back every date it was sent, and what would come back a century off is refused', async () => {
+    const m = sample(); // flight 2025-02-10
+    const flight = { ...m.flight, flightNumber: '6001' };
+    const pilgrim = m.travellers[0];
+    const passport = pilgrim.documents![0];
+    const sent = [
+      { ...pilgrim, surname: 'ELDER', birthDate: '1925-02-11', documents: [{ ...passport, expiry: '2080-11-04', issued: '2016-03-01' }] }, // 99 years old, a long-lived card
+      { ...pilgrim, surname: 'INFANT', birthDate: '2025-02-01', documents: [{ ...passport, expiry: '2025-02-10' }] }, // expires on the day of the flight
+      { ...pilgrim, surname: 'MIDDLE', birthDate: '1980-12-31', documents: [{ ...passport, expiry: '2034-01-01', issued: '2024-01-02' }] },
+    ];
+    const r = await file({ ...m, flight, legs: [flight], travellers: sent });
+    assert.equal(r.status, 201, r.text);
+    assert.ok(r.text.includes("'DTM+329:250211'") && r.text.includes("'DTM+36:801104'"), r.text);
+    const back = translate(Buffer.from(r.text, 'latin1'));
+    assert.deepEqual(back.findings.filter((f) => f.severity === 'error'), []);
+    const got = (back.canonical[0] as Manifest).travellers;
+    const dates = (ts: Manifest['travellers']) => ts.map((t) => [t.birthDate, t.documents?.[0]?.expiry ?? null, t.documents?.[0]?.issued ?? null]);
+    assert.deepEqual(dates(got), dates(sent as Manifest['travellers']));
+
+    const r2 = await file({ ...m, flight: { ...flight, flightNumber: '6002' }, legs: undefined, travellers: [
+      { ...pilgrim, birthDate: '1925-02-10' }, // 100 years before the flight: 250210 reads as the flight day
+      { ...pilgrim, documents: [{ ...passport, expiry: '2105-01-01' }] },
+    ] });
+    assert.equal(r2.status, 400, r2.text);
+    assert.equal(r2.json.code, 'GW_BAD_DATES');
+    const v = r2.json.violations as { path: string; message: string }[];
+    assert.deepEqual(v.map((x) => x.path), ['/travellers/0/birthDate', '/travellers/1/documents/0/expiry']);
+    assert.match(v[0].message, /^birthDate 1925-02-10 cannot be sent to SA-APIS: a PAXLST writes it with a two-digit year \(250210\), which reads as 2025-02-10; a traveller born 100 years or more before the flight/);
+    assert.match(v[1].message, /\(050101\), which reads as 2005-01-01; expiry dates are read from 20 years before to 79 years after the flight/);
+    assert.equal(await count('manifests', "flight_number = '6002'"), 0);
+  });
+
+  it('stores, numbers, writes and archives in one transaction: when archiving fails nothing is stored and no reference is skipped', async () => {
     const seq = async () => Number((await s.db.query<{ v: string }>("SELECT coalesce(max(last_value), 0)::text AS v FROM edifact_sequences WHERE partner_id = 'SA-APIS'")).rows[0].v);
-    const before = { seq: await seq(), archive: await count('edifact_archive') };
+    const m = sample();
+    const flight = { ...m.flight, flightNumber: '5701' };
+    const first = await file({ ...m, flight, legs: [flight] });
+    assert.equal(first.status, 201, first.text);
+    const stored = async () => (await s.db.query<{ data: Manifest }>("SELECT data FROM manifests WHERE carrier = 'SV' AND flight_number = '5701'")).rows.map((r) => r.data.travellers.map((t) => t.surname));
+    const before = { seq: await seq(), archive: await count('edifact_archive'), stored: await stored() };
     // a real database failure at the archive insert (a constraint only this test adds)
     await s.db.query("ALTER TABLE edifact_archive ADD CONSTRAINT test_refuse_sauapis CHECK (recipient <> 'SAUAPIS') NOT VALID");
     try {
-      const r = await file(sample());
+      const r = await file({ ...m, flight, legs: [flight], travellers: [{ ...m.travellers[0], surname: 'REPLACED' }] });
       assert.equal(r.status, 500, r.text);
       assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
     } finally {
       await s.db.query('ALTER TABLE edifact_archive DROP CONSTRAINT test_refuse_sauapis');
     }
+    assert.deepEqual(await stored(), before.stored, 'the manifest filed before is kept: the one that was not sent is not stored');
     assert.equal(await seq(), before.seq, 'the control reference was not consumed');
     assert.equal(await count('edifact_archive'), before.archive);
     const next = await file(sample());

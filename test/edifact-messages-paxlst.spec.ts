@@ -74,11 +74,15 @@ describe('PAXLST out to authorities and back', () => {
     assert.equal(back.travellers[0].surname, 'AL-KHATIB');
   });
 
-  it('decides the century of two-digit years: births in the past of the flight, expiries within ±50 years', () => {
+  it('decides the century of two-digit years: births in the past of the flight, expiries forward from it, flights within ±50 years', () => {
     const flight = '2025-03-01';
     assert.equal(parseDtm('250101', '', 'past', flight)?.date, '2025-01-01');
     assert.equal(parseDtm('250301', '', 'past', flight)?.date, '2025-03-01');
     assert.equal(parseDtm('250302', '', 'past', flight)?.date, '1925-03-02');
+    assert.equal(parseDtm('991231', '', 'expiry', flight)?.date, '2099-12-31');
+    assert.equal(parseDtm('801104', '', 'expiry', flight)?.date, '2080-11-04');
+    assert.equal(parseDtm('050101', '', 'expiry', flight)?.date, '2005-01-01', 'expired 20 years before the flight');
+    assert.equal(parseDtm('041231', '', 'expiry', flight)?.date, '2104-12-31');
     assert.equal(parseDtm('991231', '', 'window', flight)?.date, '1999-12-31');
     assert.equal(parseDtm('740615', '', 'window', flight)?.date, '2074-06-15');
     assert.equal(parseDtm('750101', '', 'window', flight)?.date, '1975-01-01');
@@ -86,7 +90,8 @@ describe('PAXLST out to authorities and back', () => {
     assert.deepEqual(parseDtm('2502100835', '201', 'window', flight), { date: '2025-02-10', time: '08:35' });
     assert.equal(parseDtm('230230', '', 'past', flight), null);
     assert.equal(parseDmmmy('12JUL80', 'past', flight), '1980-07-12');
-    assert.equal(parseDmmmy('04NOV29', 'window', flight), '2029-11-04');
+    assert.equal(parseDmmmy('04NOV29', 'expiry', flight), '2029-11-04');
+    assert.equal(parseDmmmy('04NOV80', 'expiry', flight), '2080-11-04');
     assert.equal(centuryOf(0, 2, 29, 'past', flight), 2000);
   });
 });

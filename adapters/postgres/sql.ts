@@ -302,14 +302,21 @@ export const PENDING_ARI = `
 SELECT id, kind, provider_id, product_id, rate_plan_id, day, seq, state, created_at
   FROM ari_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`;
 
-/** $5: the PNR's last travel date (null when no segment has one: the day it is reported). */
+/**
+ * A reporter's PNR replaces its own report of it, never another reporter's (migration 430). $5: the PNR's last
+ * travel date (null when no segment has one: the day it is reported).
+ */
 export const UPSERT_AIR_BOOKING = `
 INSERT INTO air_bookings (carrier, record_locator, data, reported_by, updated_at, last_travel_date)
 VALUES ($1, $2, $3, $4, now(), coalesce($5::date, current_date))
-ON CONFLICT (carrier, record_locator) DO UPDATE
-   SET data = EXCLUDED.data, reported_by = EXCLUDED.reported_by, updated_at = now(), last_travel_date = EXCLUDED.last_travel_date`;
+ON CONFLICT (carrier, record_locator, reported_by) DO UPDATE
+   SET data = EXCLUDED.data, updated_at = now(), last_travel_date = EXCLUDED.last_travel_date`;
 
-export const GET_AIR_BOOKING = `SELECT data FROM air_bookings WHERE carrier = $1 AND record_locator = $2`;
+/** A PNR as reported by $3, or (null) the latest report of it by anyone. */
+export const GET_AIR_BOOKING = `
+SELECT data FROM air_bookings
+ WHERE carrier = $1 AND record_locator = $2 AND ($3::text IS NULL OR reported_by = $3)
+ ORDER BY updated_at DESC LIMIT 1`;
 
 export const UPSERT_MANIFEST = `
 INSERT INTO manifests (carrier, flight_number, departure_date, origin, kind, data, reported_by, updated_at)

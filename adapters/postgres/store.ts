@@ -3,7 +3,7 @@
  * model and runs the statements of ./sql.ts.
  */
 import type {
-  Actor, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Partner, Product,
+  Actor, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Manifest, Partner, Product,
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
 import { lastTravelDate, WEEKDAYS } from '../../core/model';
@@ -150,6 +150,13 @@ class PgStoreTx implements StoreTx {
     return { changed: r.rows[0].changed };
   }
 
+  async upsertManifest(m: Manifest, reportedBy: string): Promise<void> {
+    // Keyed on the manifest's flight, its first leg (core checks they agree), and on who reported it: a
+    // reporter's newer manifest replaces its own only. `data` keeps every leg.
+    const f = m.flight;
+    await this.sql.query(q.UPSERT_MANIFEST, [f.carrier, f.flightNumber, f.departureDate, f.origin, m.kind, JSON.stringify(m), reportedBy]);
+  }
+
   async claimExpiredHolds(now: Date, limit: number): Promise<Booking[]> {
     const r = await this.sql.query<{ locator: string }>(q.EXPIRE_HOLDS, [now, limit]);
     const out: Booking[] = [];
@@ -160,6 +167,15 @@ class PgStoreTx implements StoreTx {
     }
     return out;
   }
+}
+
+/**
+ * The store's transactional operations inside a transaction the caller opened on the same database, for an
+ * adapter whose own writes must commit or roll back with core's (filing a manifest: core stores it, the
+ * adapter numbers and archives the message it sends).
+ */
+export function storeTx(sql: Sql): StoreTx {
+  return new PgStoreTx(sql);
 }
 
 function searchParams(sq: AvailabilityQuery & { end: IsoDate }, visibleTo: Actor): unknown[] {
@@ -295,13 +311,7 @@ export function createStore(db: Db): Store {
     async upsertAirBooking(b, reportedBy) {
       await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy, lastTravelDate(b)]);
     },
-    getAirBooking: (carrier, locator) => one(q.GET_AIR_BOOKING, [carrier, locator], (r) => r.data),
-    async upsertManifest(m, reportedBy) {
-      // Keyed on the manifest's flight, its first leg (core checks they agree), and on who reported it: a
-      // reporter's newer manifest replaces its own only. `data` keeps every leg.
-      const f = m.flight;
-      await db.query(q.UPSERT_MANIFEST, [f.carrier, f.flightNumber, f.departureDate, f.origin, m.kind, JSON.stringify(m), reportedBy]);
-    },
+    getAirBooking: (carrier, locator, reportedBy) => one(q.GET_AIR_BOOKING, [carrier, locator, reportedBy], (r) => r.data),
     async countProducts() {
       const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
       return r.rows[0].n;

@@ -5,16 +5,23 @@
  * depends on what the date is:
  * - `past` (birth dates): the latest date not after the reference day. `DTM+329:250601` on a flight of
  *   2025-03-01 is 1925-06-01 (a 99-year-old pilgrim), `250101` is 2025-01-01 (an infant).
- * - `window` (document expiry, flight and message dates): the year closest to the reference year, in
- *   [ref − 50, ref + 49]. Passports run at most 10 years, so an expiry lands in the near future (or
- *   the recent past when a document has expired) and is never pushed a century away.
+ * - `expiry` (document expiry dates): forward, in [ref − 20, ref + 79]. A document runs forward from its
+ *   issue, passports for up to 10 years and some identity cards for decades, so `801104` on a flight of
+ *   2026 is 2080-11-04; a document that expired more than 20 years before the flight is not one anybody
+ *   travels on. (Readers of passports' machine-readable zones, where expiry is YYMMDD too, read it as 20YY.)
+ * - `window` (flight and message dates): the year closest to the reference year, in [ref − 50, ref + 49].
+ * What the hub writes in two-digit years reads back as itself under these rules, or is refused
+ * (`paxlstProblems`): a birth 100 years or more before the flight, an expiry 80 years or more after it.
  * The reference day is the message's own date (the flight date, else the interchange date) so that
  * translating the same bytes always gives the same answer; only when the message has none is the clock
  * used.
  */
 import type { IsoDate } from '../../../core/model';
 
-export type Century = 'past' | 'window';
+export type Century = 'past' | 'expiry' | 'window';
+
+/** The years an expiry date is read in, around the reference year (see above). */
+export const EXPIRY_YEARS = { before: 20, after: 79 } as const;
 
 const MONTHS: Readonly<Record<string, number>> = {
   JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12,
@@ -46,10 +53,11 @@ function allDigits(s: string): boolean {
 /** The four-digit year of `yy` under the pivot rule, relative to the reference day `ref`. */
 export function centuryOf(yy: number, mm: number, dd: number, rule: Century, ref: IsoDate): number {
   const refYear = +ref.slice(0, 4);
-  if (rule === 'window') {
+  if (rule === 'window' || rule === 'expiry') {
+    const [before, after] = rule === 'window' ? [50, 49] : [EXPIRY_YEARS.before, EXPIRY_YEARS.after];
     let y = Math.floor(refYear / 100) * 100 + yy;
-    if (y > refYear + 49) y -= 100;
-    else if (y < refYear - 50) y += 100;
+    if (y > refYear + after) y -= 100;
+    else if (y < refYear - before) y += 100;
     return y;
   }
   let y = Math.floor(refYear / 100) * 100 + yy;

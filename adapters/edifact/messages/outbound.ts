@@ -5,7 +5,10 @@
  * request's syntax identifier and separators.
  */
 import type { Manifest } from '../../../core/model';
-import { buildInterchange, charsetFor, encodeString, DEFAULT_SEPARATORS, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
+import { buildInterchange, charsetFor, DEFAULT_SEPARATORS, serializeSegments, OUR_ID, type Interchange, type PartyId, type SegmentData, type Separators } from '..';
+import { assertNoViolations } from '../../../core/errors';
+import { fitText } from './fit';
+import { carriesArabic, paxlstProblems } from './paxlst-limits';
 import { PAXLST_ID, renderPaxlst } from './paxlst';
 
 /** Options for an outgoing PAXLST interchange. */
@@ -23,13 +26,17 @@ export interface PaxlstOptions {
   group?: boolean;
 }
 
-/** A canonical manifest as a PAXLST interchange (D:05B, IATA association, BGM 745/250, CNT 42/41). */
+/**
+ * A canonical manifest as a PAXLST interchange (D:05B, IATA association, BGM 745/250, CNT 42/41). Throws
+ * GW_BAD_INPUT, every problem with its path in the manifest, when a value cannot be written as given
+ * (`paxlstProblems`): nothing is ever sent blanked.
+ */
 export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
   const sender = o.sender ?? OUR_ID;
   const syntaxId = o.syntaxId ?? 'UNOA';
+  assertNoViolations(paxlstProblems(m, { syntaxId, to: o.recipient.id, prepared: o.prepared }), 'The manifest cannot be written as a PAXLST');
   // Arabic-script names go out only in a repertoire that can carry them (UNOI, UNOW, UNOY).
-  const enc = charsetFor(syntaxId).encoding;
-  const arabicNames = enc === 'utf8' || enc === 'iso-8859-6';
+  const arabicNames = carriesArabic(syntaxId);
   const message = { ...PAXLST_ID, ref: o.messageRef ?? '1', segments: fitSegments(renderPaxlst(m, { arabicNames }), syntaxId) };
   const segs = buildInterchange({
     syntax: { id: syntaxId, version: 4 },
@@ -42,36 +49,6 @@ export function manifestToPaxlst(m: Manifest, o: PaxlstOptions): Buffer {
       : { groups: [{ ref: o.controlRef.slice(0, 14), functionalId: 'PAXLST', sender, recipient: o.recipient, messages: [message], agency: 'UN', messageVersion: ['D', '05B'] as [string, string] }] }),
   });
   return serializeSegments(segs, { syntaxId, separators: o.separators, una: true, fit: true });
-}
-
-/**
- * Makes free text fit the answer's repertoire, so that a core message with `×` or an Arabic name never
- * makes an UNOA answer unwritable: accents are stripped, UNOA text is upper-cased, `_` (not in level A)
- * becomes `-` (so `GW_SOLD_OUT` reads `GW-SOLD-OUT`), and what still cannot be written becomes a space.
- */
-export function fitText(v: string, syntaxId: string): string {
-  const cs = charsetFor(syntaxId);
-  let ok = true;
-  for (let i = 0; i < v.length && ok; i++) {
-    const c = v.charCodeAt(i);
-    ok = cs.allowed ? c < 256 && cs.allowed[c] === 1 : cs.encoding === 'utf8' || c < 0x80;
-  }
-  if (ok) return v;
-  let t = v.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/\u00d7/g, 'X');
-  if (cs.allowed && cs.allowed['a'.charCodeAt(0)] !== 1) t = t.toUpperCase();
-  if (cs.allowed && cs.allowed['_'.charCodeAt(0)] !== 1) t = t.replace(/_/g, '-');
-  let out = '';
-  for (const ch of t) {
-    const c = ch.charCodeAt(0);
-    let fits: boolean;
-    if (cs.allowed) fits = ch.length === 1 && c < 256 && cs.allowed[c] === 1;
-    else if (cs.encoding === 'utf8') fits = true;
-    else {
-      try { encodeString(ch, cs.encoding); fits = true; } catch { fits = false; }
-    }
-    out += fits ? ch : ' ';
-  }
-  return out.replace(/ {2,}/g, ' ').trim();
 }
 
 function fitSegments(segs: SegmentData[], syntaxId: string): SegmentData[] {

@@ -143,7 +143,7 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
           dateOf(s, 'past', (d) => { t.birthDate = d; });
         } else if (zone === 'document' && doc) {
           const d = doc;
-          if (q === P.documentExpiry) dateOf(s, 'window', (v) => { d.expiry = v; });
+          if (q === P.documentExpiry) dateOf(s, 'expiry', (v) => { d.expiry = v; });
           else if (P.documentIssued.includes(q)) dateOf(s, 'past', (v) => { d.issued = v; });
         }
         break;
@@ -316,8 +316,10 @@ export const PAXLST_ID = Object.freeze({ type: 'PAXLST', version: 'D', release: 
 
 /**
  * Renders a canonical manifest as the body of a PAXLST message (BGM … CNT; the serializer adds UNH/UNT
- * with `PAXLST_ID`) for an authority, one TDT group per leg (a manifest without legs: its flight). Dates are written YYMMDD as the IATA/WCO guidelines require;
- * readers resolve them with the pivot above.
+ * with `PAXLST_ID`) for an authority, one TDT group per leg (a manifest without legs: its flight). Dates are
+ * written YYMMDD as the IATA/WCO guidelines require; readers resolve the century by the rules of ./dates.ts
+ * (births the latest not after the flight, expiries forward from it), and `paxlstProblems` refuses a date
+ * those rules would not bring back.
  */
 export function renderPaxlst(m: Manifest, opts: { arabicNames?: boolean } = {}): Segment[] {
   const out: Segment[] = [];

@@ -15,7 +15,7 @@
  * ```
  * The message-level TVL (before the first SRC) is the flight being reported, not part of a PNR. A TVL
  * inside a PNR belongs to its itinerary. SSR DOCS dates use DDMMMYY: birth dates resolve into the past
- * and expiry dates within ±50 years of the flight date (see dates.ts).
+ * and expiry dates forward from the flight date (20 years before to 79 after; see dates.ts).
  */
 import type { AirBooking, FlightSegment, IsoDate, Traveller, TravelDocument } from '../../../core/model';
 import { CODES } from './codes';
@@ -162,7 +162,7 @@ export function applyDocs(t: Traveller, s: Segment, ref: IsoDate, f: Findings): 
     expiry: null,
   };
   if (expiry) {
-    doc.expiry = parseDmmmy(expiry, 'window', ref);
+    doc.expiry = parseDmmmy(expiry, 'expiry', ref);
     if (!doc.expiry) f.warn(`SSR DOCS expiry '${expiry}' is not DDMMMYY`, s);
   }
   if (dob) {
