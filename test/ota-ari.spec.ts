@@ -110,4 +110,33 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     const quad = (await o.w.gateway.getInventory(actor, 'QCA-SAFWA-QUAD', day, day))[0];
     assert.notEqual(quad.allotment, 30, 'the refused record must not touch the quad');
   });
+  it('lets a FullPatternLOS with a Y reopen the arrival an all-N pattern closed, and a booking go through again', async () => {
+    const day = addDays(o.w.from, 115);
+    const next = addDays(day, 1);
+    const pattern = (p: string) => `<AvailStatusMessage><StatusApplicationControl Start="${day}" End="${next}" InvTypeCode="QUAD"/>`
+      + `<LengthsOfStay><LengthOfStay MinMaxMessageType="FullPatternLOS"><LOS_Pattern FullPatternLOS="${p}"/></LengthOfStay></LengthsOfStay></AvailStatusMessage>`;
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const state = async () => (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, next)).map((d) => [d.closedToArrival, d.minLos, d.maxLos]);
+    const book = () => o.w.gateway.book({ actor: o.w.actor('AG-NOOR') }, { hold: true, items: [{ productId: 'QCA-SAFWA-QUAD', start: day, end: addDays(day, 2), quantity: 1, guests: 4 }] });
+
+    assert.deepEqual(warnings((await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('NYYN')], 'P0'))).text), []);
+    assert.deepEqual(await state(), [[false, 2, 3], [false, 2, 3]]);
+    assert.deepEqual(warnings((await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('NNNN')], 'P1'))).text), []);
+    assert.deepEqual(await state(), [[true, 2, 3], [true, 2, 3]]);
+    await assert.rejects(book(), { code: 'GW_RESTRICTED' });
+
+    const r = await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('YYYY')], 'P2'));
+    assertValidOta(r.text);
+    assert.deepEqual(warnings(r.text), []);
+    assert.deepEqual(await state(), [[false, null, null], [false, null, null]], 'YYYY opens the arrival and lifts the lengths of stay');
+    const before = (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, day))[0].available;
+    const b = await book();
+    assert.equal(b.status, 'held');
+    assert.equal((await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, day))[0].available, before - 1);
+
+    const clash = await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('YYYY').replace('<LengthsOfStay>', '<RestrictionStatus Restriction="Arrival" Status="Close"/><LengthsOfStay>')], 'P3'));
+    assertValidOta(clash.text);
+    assert.match(clash.text, /Tag="\/OTA_HotelAvailNotifRQ\/AvailStatusMessages\/AvailStatusMessage\[1\]\/LengthsOfStay\/LengthOfStay\[1\]\/LOS_Pattern\/@FullPatternLOS"/);
+    assert.deepEqual(await state(), [[false, null, null], [false, null, null]], 'a record contradicting itself changes nothing');
+  });
 });

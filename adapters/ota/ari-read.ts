@@ -69,7 +69,11 @@ function int(v: string | undefined, what: string, tag: string, min = 0): number 
   return n;
 }
 
-/** `FullPatternLOS` (position n = may a stay of n nights start here) as min/max LOS; gaps cannot be kept. */
+/**
+ * `FullPatternLOS` (position n = may a stay of n nights start here) as min/max LOS and closed to arrival;
+ * gaps cannot be kept. A pattern states the whole day, so it sets each of them both ways: one with a Y
+ * reopens an arrival an all-N pattern closed, and lifts limits an earlier pattern set.
+ */
 function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | 'maxLos' | 'closedToArrival'> {
   if (!/^[YN]{1,32}$/.test(p)) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' must be Y/N letters`, tag);
   const first = p.indexOf('Y');
@@ -77,7 +81,7 @@ function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | '
   const last = p.lastIndexOf('Y');
   if (p.slice(first, last + 1).includes('N')) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' allows stay lengths with gaps, which the hub keeps only as a min and max length of stay`, tag);
   // A pattern ending in Y leaves longer stays open.
-  return { minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
+  return { closedToArrival: false, minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
 }
 
 /**
@@ -152,7 +156,12 @@ export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootNa
       const unit = at(l, 'TimeUnit') ?? 'Day';
       if (unit !== 'Day') throw bad('GW_BAD_INPUT', `TimeUnit '${unit}' is not supported (Day)`, `${ltag}/@TimeUnit`);
       if (type === 'FullPatternLOS') {
-        Object.assign(u, readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', `${ltag}/LOS_Pattern/@FullPatternLOS`));
+        const ptag = `${ltag}/LOS_Pattern/@FullPatternLOS`;
+        const pattern = readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', ptag);
+        if (u.closedToArrival !== undefined && u.closedToArrival !== pattern.closedToArrival) {
+          throw bad('GW_BAD_INPUT', `FullPatternLOS ${pattern.closedToArrival ? 'closes' : 'opens'} the arrival that this record ${u.closedToArrival ? 'closes' : 'opens'} elsewhere`, ptag);
+        }
+        Object.assign(u, pattern);
         continue;
       }
       const t = int(at(l, 'Time'), 'Time', `${ltag}/@Time`);
