@@ -139,4 +139,47 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     assert.match(clash.text, /Tag="\/OTA_HotelAvailNotifRQ\/AvailStatusMessages\/AvailStatusMessage\[1\]\/LengthsOfStay\/LengthOfStay\[1\]\/LOS_Pattern\/@FullPatternLOS"/);
     assert.deepEqual(await state(), [[false, null, null], [false, null, null]], 'a record contradicting itself changes nothing');
   });
+  it('prices every occupancy of the room with an amount without NumberOfGuests, takes 700.0000 as 700.00, and locates refusals in the message', async () => {
+    const day = addDays(o.w.from, 117);
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const rq = (records: string[]) => `<OTA_HotelRateAmountNotifRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<RateAmountMessages HotelCode="SAFWA01">${records.join('')}</RateAmountMessages></OTA_HotelRateAmountNotifRQ>`;
+    const rec = (sac: string, amounts: string, currency = 'SAR') => `<RateAmountMessage><StatusApplicationControl Start="${day}" End="${day}" ${sac}/><Rates><Rate CurrencyCode="${currency}"><BaseByGuestAmts>${amounts}</BaseByGuestAmts></Rate></Rates></RateAmountMessage>`;
+    const stored = async (plan: string) => Object.fromEntries(Object.entries((await o.w.gateway.getRates(safwa, plan, day, day))[0].amounts).map(([k, v]) => [k, Number(v)]));
+    assert.deepEqual(Object.keys(await stored('QCA-SAFWA-DBL-BAR')), ['1', '2'], 'seeded prices for one and two');
+    assert.notEqual((await stored('QCA-SAFWA-DBL-BAR'))['2'], 700);
+
+    // RACK without InvTypeCode is the double's and the quad's: each gets the price for all its occupancies.
+    const r = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([rec('RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.00"/>')]));
+    assertValidOta(r.text);
+    assert.deepEqual(warnings(r.text), []);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 700, 2: 700 });
+    assert.deepEqual(await stored('QCA-SAFWA-QUAD-BAR'), { 1: 700, 2: 700, 3: 700, 4: 700 });
+    const offers = await o.w.gateway.search({ actor: o.w.actor('AG-NOOR') }, { kind: 'hotel', providerId: 'QCA-SAFWA', start: day, end: addDays(day, 1), guests: 2, quantity: 1 });
+    const dbl = offers.find((x) => x.product.id === 'QCA-SAFWA-DBL')!.ratePlans.find((p) => p.ratePlan.id === 'QCA-SAFWA-DBL-BAR')!;
+    assert.equal(dbl.total.amount, '700.00', 'two guests pay the room price');
+    const quad = await o.w.gateway.book({ actor: o.w.actor('AG-NOOR') }, { hold: true, items: [{ productId: 'QCA-SAFWA-QUAD', start: day, end: addDays(day, 1), quantity: 1, guests: 4 }] });
+    assert.equal(quad.total.amount, '700.00');
+
+    // An explicit NumberOfGuests beside it prices its own occupancy; 4 decimals of zeros are 2.
+    const r2 = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="650.0000"/><BaseByGuestAmt AmountAfterTax="720.5000" NumberOfGuests="2"/>')]));
+    assert.deepEqual(warnings(r2.text), []);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 650, 2: 720.5 });
+
+    const bad = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.0050" NumberOfGuests="2"/>'),
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.00" NumberOfGuests="2"/>', 'USD'),
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="1.00"/><BaseByGuestAmt AmountAfterTax="2.00"/>'),
+      rec('InvTypeCode="QUAD" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="800.00" NumberOfGuests="4"/>'),
+    ]));
+    assertValidOta(bad.text);
+    const base = '/OTA_HotelRateAmountNotifRQ/RateAmountMessages/RateAmountMessage';
+    assert.deepEqual(warnings(bad.text).map((w) => [w.recordId, w.code, w.tag]), [
+      ['1', 'GW_BAD_INPUT', `${base}[1]/Rates/Rate[1]/BaseByGuestAmts/BaseByGuestAmt[1]/@AmountAfterTax`],
+      ['2', 'GW_BAD_INPUT', `${base}[2]/Rates/Rate[1]/@CurrencyCode`],
+      ['3', 'GW_BAD_INPUT', `${base}[3]/Rates/Rate[1]/BaseByGuestAmts/BaseByGuestAmt[2]`],
+    ]);
+    assert.match(bad.text, /AmountAfterTax '700\.0050' has more than 2 decimal places/);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 650, 2: 720.5 }, 'refused records change nothing');
+    assert.deepEqual(await stored('QCA-SAFWA-QUAD-BAR'), { 1: 700, 2: 700, 3: 700, 4: 800 });
+  });
 });
