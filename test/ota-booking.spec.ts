@@ -172,4 +172,35 @@ print(loc, r2._attr_1.get("Status"))
     const b = await o.w.gateway.retrieve({ actor: { partnerId: 'CH-SKY', kind: 'channel' } }, locator);
     assert.equal(b.status, 'cancelled');
   });
+  it('takes ISO 3166 alpha-2 country codes, keeps them as alpha-3, answers alpha-2, and refuses other codes where they stand', async () => {
+    const before = await rooms();
+    const guest = (doc: string, surname = 'Hasan') => `<ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName><GivenName>Ahmad</GivenName><Surname>${surname}</Surname></PersonName>${doc}</Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>`;
+    const rq = (ref: string, doc: string, surname?: string) => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Commit">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="${ref}"/>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', start, end) + guest(doc, surname) + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+
+    const ok = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-1', '<Document DocID="B1234567" DocType="2" DocIssueCountry="ID" DocHolderNationality="id" ExpireDate="2031-05-01"/>'));
+    assertValidOta(ok.text);
+    assert.match(ok.text, /<Document [^>]*DocIssueCountry="ID"/);
+    assert.match(ok.text, /<Document [^>]*DocHolderNationality="ID"/);
+    const b = (await o.w.gateway.findByExternalRef(channel, 'SKY-CC-1'))!;
+    assert.equal(b.travellers[0].nationality, 'IDN');
+    assert.deepEqual(b.travellers[0].documents, [{ type: 'P', number: 'B1234567', issuingCountry: 'IDN', expiry: '2031-05-01' }]);
+    assert.equal((await rooms()).sold, before.sold + 1);
+
+    const tag = '/OTA_HotelResRQ/HotelReservations/HotelReservation/ResGuests/ResGuest[1]/Profiles/ProfileInfo[1]/Profile/Customer';
+    const alpha3 = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-2', '<Document DocID="U1234567" DocIssueCountry="TUR" DocHolderNationality="PK"/>'));
+    assertValidOta(alpha3.text);
+    assert.match(alpha3.text, new RegExp(`<Error Type="10" Code="321" ShortText="GW_BAD_INPUT" Tag="${tag.replace(/[[\]]/g, '\\$&')}/Document/@DocIssueCountry">DocIssueCountry 'TUR' is an ISO 3166 alpha-3 code; OpenTravel takes alpha-2 \\('TR'\\)</Error>`));
+    const unknown = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-3', '<Document DocHolderNationality="XX" DocIssueCountry="QQ" DocID="1"/>'));
+    assertValidOta(unknown.text);
+    assert.match(unknown.text, /Tag="[^"]*\/Document\/@DocHolderNationality">DocHolderNationality 'XX' is not an ISO 3166 alpha-2 country code/);
+    assert.match(unknown.text, /Tag="[^"]*\/Document\/@DocIssueCountry">DocIssueCountry 'QQ' is not an ISO 3166 alpha-2 country code/);
+    // A field core refuses is reported where the message holds it, not at the canonical request's JSON path.
+    const long = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-4', '', 'X'.repeat(71)));
+    assertValidOta(long.text);
+    assert.match(long.text, new RegExp(`Tag="${tag.replace(/[[\]]/g, '\\$&')}/PersonName/Surname">`));
+    for (const ref of ['SKY-CC-2', 'SKY-CC-3', 'SKY-CC-4']) assert.equal(await o.w.gateway.findByExternalRef(channel, ref), null);
+    assert.equal((await rooms()).sold, before.sold + 1, 'refused bookings take no room');
+  });
 });

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { Booking, Offer } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { addDays, datePart, isIsoDate } from './dates';
-import { guestTotal, hotelReservationEl, readGuests, readRoomStays, reservationIds } from './hotel-res';
+import { guestTotal, hotelReservationEl, locateRefusal, readGuests, readRoomStays, reservationIds } from './hotel-res';
 import type { MessageHandler, HandlerInput } from './handler';
 import type { CodeResolver } from './mapping';
 import { at, el, kid, kids, path, text, textEl } from './xml';
@@ -133,11 +133,11 @@ export const hotelRes: MessageHandler = async (inp) => {
     b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', ids.locator) }, ids.locator);
   } else {
     const items = await readRoomStays(hr, inp.resolver, tag);
-    const { travellers, contact } = readGuests(hr);
+    const { travellers, contact, tags } = readGuests(hr, tag);
     const hold = status === 'Initiate' || status === 'Hold';
     b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('res', status, ids.externalRef ?? inp.h.echoToken) }, {
       items, travellers, contact, hold, externalRef: ids.externalRef ?? null, channel: `ota:${inp.partnerId}`,
-    });
+    }).catch((e) => { throw locateRefusal(e, tag, tags); });
   }
   return { body: await reservationsRs(b, inp), locator: b.locator, attrs: { ResResponseType: responseType(b) } };
 };
@@ -169,19 +169,19 @@ export const hotelResNotif: MessageHandler = async (inp) => {
     if (existing) b = existing; // a repeated push of the same reservation: answer it again, book nothing
     else {
       const items = await readRoomStays(hr, inp.resolver, tag);
-      const { travellers, contact } = readGuests(hr);
+      const { travellers, contact, tags } = readGuests(hr, tag);
       try {
         b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'commit') }, { items, travellers, contact, hold: false, externalRef: ext, channel: `ota:${inp.partnerId}` });
       } catch (e) {
         const again = isGatewayError(e) && e.code === 'GW_DUPLICATE' ? await inp.gateway.findByExternalRef(inp.ctx, ext) : null;
-        if (!again) throw e;
+        if (!again) throw locateRefusal(e, tag, tags);
         b = again;
       }
     }
   } else if (status === 'Modify') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to modify`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     const items = await readRoomStays(hr, inp.resolver, tag);
-    b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'modify', inp.h.echoToken ?? hash(items)) }, existing.locator, { items });
+    b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'modify', inp.h.echoToken ?? hash(items)) }, existing.locator, { items }).catch((e) => { throw locateRefusal(e, tag); });
   } else if (status === 'Cancel') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to cancel`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     b = existing.status === 'cancelled' ? existing : await inp.gateway.cancel(inp.ctx, existing.locator);
