@@ -203,4 +203,50 @@ print(loc, r2._attr_1.get("Status"))
     for (const ref of ['SKY-CC-2', 'SKY-CC-3', 'SKY-CC-4']) assert.equal(await o.w.gateway.findByExternalRef(channel, ref), null);
     assert.equal((await rooms()).sold, before.sold + 1, 'refused bookings take no room');
   });
+  it('confirms a hold with a Commit that repeats the reservation with both ids, and refuses one that repeats it differently', async () => {
+    const before = await rooms();
+    const ids = (ext: string, locator?: string) => `<ResGlobalInfo><HotelReservationIDs><HotelReservationID ResID_Type="14" ResID_Value="${ext}"/>`
+      + `${locator ? `<HotelReservationID ResID_Type="10" ResID_Value="${locator}"/>` : ''}</HotelReservationIDs></ResGlobalInfo>`;
+    const rq = (status: string, ext: string, locator?: string, s = start, e = end, who = guests) => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="${status}">${sky()}<HotelReservations><HotelReservation>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', s, e) + who + ids(ext, locator) + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+
+    const held = await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC'));
+    assert.match(held.text, /ResResponseType="Pending"/);
+    const locator = resId(held.text, '10')!;
+    assert.equal((await rooms()).held, before.held + 1);
+    const commit = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC', locator));
+    assertValidOta(commit.text);
+    assert.match(commit.text, /<Success\/>/);
+    assert.match(commit.text, /ResResponseType="Committed"/);
+    assert.equal(resId(commit.text, '10'), locator);
+    const after = await rooms();
+    assert.deepEqual([after.held, after.sold, after.available], [before.held, before.sold + 1, before.available - 1], 'the hold became the sale: no second booking');
+    assert.equal((await o.w.gateway.retrieve(channel, locator)).status, 'confirmed');
+    const again = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC'));
+    assert.match(again.text, /ResResponseType="Committed"/, 'a repeated Commit by the channel reference alone answers the same booking');
+    assert.equal(resId(again.text, '10'), locator);
+    assert.equal((await rooms()).sold, before.sold + 1);
+
+    // A Commit whose guests differ confirms, and says the guests of the hold are kept.
+    await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC-G'));
+    const renamed = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-G', undefined, start, end, guests.replace('Rahman', 'Rahim')));
+    assertValidOta(renamed.text);
+    assert.match(renamed.text, /ResResponseType="Committed"/);
+    assert.match(renamed.text, /<Warning [^>]*Tag="\/OTA_HotelResRQ\/HotelReservations\/HotelReservation\/ResGuests">The ResGuests differ/);
+    assert.equal((await rooms()).sold, before.sold + 2);
+
+    const other = await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC-B'));
+    const otherLocator = resId(other.text, '10')!;
+    const moved = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-B', otherLocator, addDays(start, 1), end));
+    assertValidOta(moved.text);
+    assert.match(moved.text, new RegExp(`<Error Type="10" Code="321" ShortText="GW_BAD_INPUT" Tag="/OTA_HotelResRQ/HotelReservations/HotelReservation/RoomStays">The RoomStays differ from what reservation ${otherLocator} holds`));
+    const wrongRef = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-B', locator));
+    assert.match(wrongRef.text, new RegExp(`Reservation ${locator} is not the channel's reservation SKY-2PC-B \\(it is SKY-2PC\\)`));
+    assert.equal((await o.w.gateway.retrieve(channel, otherLocator)).status, 'held', 'a refused Commit leaves the hold as it was');
+    const now = await rooms();
+    assert.equal(now.sold, before.sold + 2);
+    assert.equal(now.held, before.held + 1);
+    await o.w.gateway.cancel(channel, otherLocator);
+  });
 });

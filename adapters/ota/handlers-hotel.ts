@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import type { Booking, Offer } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { addDays, datePart, isIsoDate } from './dates';
-import { guestTotal, hotelReservationEl, locateRefusal, readGuests, readRoomStays, reservationIds } from './hotel-res';
+import { guestTotal, hasItems, hotelReservationEl, locateRefusal, readGuests, readRoomStays, reservationIds, sameTravellers } from './hotel-res';
+import type { OtaIssue } from './envelope';
 import type { MessageHandler, HandlerInput } from './handler';
 import type { CodeResolver } from './mapping';
 import { at, el, kid, kids, path, text, textEl } from './xml';
@@ -123,14 +124,39 @@ function key(...parts: (string | undefined)[]): string | null {
   return ['ota', ...parts].join(':').slice(0, 200);
 }
 
+/**
+ * The reservation a Commit confirms: the one its hub locator (ResID_Type 10) names, else the one the
+ * sender's own reference (14) already names — the second phase of a two-phase booking; null when the
+ * Commit books in one step.
+ */
+async function reservationToCommit(inp: HandlerInput, ids: { externalRef?: string; locator?: string }, tag: string): Promise<Booking | null> {
+  if (!ids.locator) return ids.externalRef ? inp.gateway.findByExternalRef(inp.ctx, ids.externalRef) : null;
+  const b = await inp.gateway.retrieve(inp.ctx, ids.locator);
+  if (ids.externalRef && b.externalRef !== ids.externalRef) {
+    throw bad(`Reservation ${b.locator} is not the channel's reservation ${ids.externalRef}${b.externalRef ? ` (it is ${b.externalRef})` : ''}`, `${tag}/ResGlobalInfo/HotelReservationIDs`);
+  }
+  return b;
+}
+
 export const hotelRes: MessageHandler = async (inp) => {
   const status = at(inp.root, 'ResStatus') ?? 'Commit';
   if (!['Initiate', 'Commit', 'Book', 'Hold'].includes(status)) throw bad(`ResStatus '${status}' is not supported (Initiate, Commit)`, `/${inp.rq}/@ResStatus`);
   const { hr, tag } = firstReservation(inp);
   const ids = reservationIds(hr, inp.root);
+  const target = status === 'Commit' || status === 'Book' ? await reservationToCommit(inp, ids, tag) : null;
   let b: Booking;
-  if ((status === 'Commit' || status === 'Book') && ids.locator && kids(kid(hr, 'RoomStays'), 'RoomStay').length === 0) {
-    b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', ids.locator) }, ids.locator);
+  const warnings: OtaIssue[] = [];
+  if (target) {
+    // OTA lets the Commit repeat the reservation it confirms: it must be the one held, not a second booking.
+    if (kids(kid(hr, 'RoomStays'), 'RoomStay').length > 0) {
+      const items = await readRoomStays(hr, inp.resolver, tag);
+      if (!hasItems(target, items)) throw bad(`The RoomStays differ from what reservation ${target.locator} holds: a Commit confirms the reservation as it was initiated (cancel it and book again to change it)`, `${tag}/RoomStays`);
+    }
+    const { travellers } = readGuests(hr, tag);
+    if (travellers.length > 0 && !sameTravellers(target.travellers, travellers)) {
+      warnings.push({ code: 'GW_BAD_INPUT', message: `The ResGuests differ from those of reservation ${target.locator}; it keeps the guests it was initiated with`, tag: `${tag}/ResGuests` });
+    }
+    b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', target.locator) }, target.locator);
   } else {
     const items = await readRoomStays(hr, inp.resolver, tag);
     const { travellers, contact, tags } = readGuests(hr, tag);
@@ -139,7 +165,7 @@ export const hotelRes: MessageHandler = async (inp) => {
       items, travellers, contact, hold, externalRef: ids.externalRef ?? null, channel: `ota:${inp.partnerId}`,
     }).catch((e) => { throw locateRefusal(e, tag, tags); });
   }
-  return { body: await reservationsRs(b, inp), locator: b.locator, attrs: { ResResponseType: responseType(b) } };
+  return { body: await reservationsRs(b, inp), warnings, locator: b.locator, attrs: { ResResponseType: responseType(b) } };
 };
 
 async function byReference(inp: HandlerInput, id: string): Promise<Booking | null> {

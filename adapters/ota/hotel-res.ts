@@ -78,6 +78,29 @@ export async function readRoomStays(hr: XNode, resolver: CodeResolver, tag: stri
 }
 
 /**
+ * Whether a booking has exactly these items, in any order: same rooms, dates, units and occupancy, and the
+ * same rate plans where the message names one (without a RatePlanCode core takes the room's first plan).
+ */
+export function hasItems(b: Booking, items: BookingItemRequest[]): boolean {
+  if (b.items.length !== items.length) return false;
+  const rest = [...b.items];
+  for (const it of items) {
+    const i = rest.findIndex((x) => x.productId === it.productId && x.start === it.start && x.end === it.end && x.quantity === it.quantity
+      && x.guests === it.guests && (it.ratePlanId === undefined || it.ratePlanId === x.ratePlanId));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+
+/** Whether two lists name the same travellers (names, birth date, nationality, documents), in order. */
+export function sameTravellers(a: Traveller[], b: Traveller[]): boolean {
+  const norm = (t: Traveller) => JSON.stringify([t.surname, t.givenName, t.birthDate ?? null, t.nationality ?? null, t.type ?? 'ADT',
+    (t.documents ?? []).map((d) => [d.type, d.number, d.issuingCountry ?? null, d.expiry ?? null])]);
+  return a.length === b.length && a.every((t, i) => norm(t) === norm(b[i]));
+}
+
+/**
  * Travellers and contact from ResGuests (PersonName, Document, Telephone, Email), and the XPath of each
  * traveller's Customer element. Country codes are ISO 3166 alpha-2 in OTA and alpha-3 in the canonical
  * model; a code ISO 3166 does not assign is refused (every such problem listed) rather than dropped.
