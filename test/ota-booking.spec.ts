@@ -249,4 +249,50 @@ print(loc, r2._attr_1.get("Status"))
     assert.equal(now.held, before.held + 1);
     await o.w.gateway.cancel(channel, otherLocator);
   });
+  it('applies each new OTA_HotelResNotifRQ Modify, back to an earlier state too, and replays a resent one', async () => {
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+    const sold = async () => (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-DBL', start, addDays(start, 2))).map((d) => d.sold);
+    const stay = (units: number, e: string) => `<RoomStays><RoomStay><RoomTypes><RoomType RoomTypeCode="DOUBLE" NumberOfUnits="${units}"/></RoomTypes><RatePlans><RatePlan RatePlanCode="STD"/></RatePlans>`
+      + `<GuestCounts><GuestCount AgeQualifyingCode="10" Count="${2 * units}"/></GuestCounts><TimeSpan Start="${start}" End="${e}"/><BasicPropertyInfo HotelCode="SKY-MAK-101"/></RoomStay></RoomStays>`;
+    const notif = (status: string, units: number, e: string, attrs = '') => `<OTA_HotelResNotifRQ xmlns="${OTA_NS}" Version="1.0"${attrs}>${sky()}<HotelReservations><HotelReservation ResStatus="${status}">`
+      + `<UniqueID Type="14" ID="SKY-MOD-1"/>${stay(units, e)}${guests}</HotelReservation></HotelReservations></OTA_HotelResNotifRQ>`;
+    const shown = (xml: string) => { const u = /<RoomType RoomTypeCode="DOUBLE" NumberOfUnits="(\d+)"\/>[\s\S]*?<TimeSpan Start="[^"]+" End="([^"]+)"/.exec(xml)!; return [Number(u[1]), u[2]]; };
+    const stored = async () => (await o.w.gateway.findByExternalRef(channel, 'SKY-MOD-1'))!.items.map((i) => [i.quantity, i.end]);
+    const d2 = addDays(start, 2);
+    const d3 = addDays(start, 3);
+    const base = await sold();
+
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Commit', 1, d2));
+    // No EchoToken, no TimeStamp: 1 room to d2 (as booked), 3 rooms to d3, then 1 room to d2 again.
+    for (const [units, e] of [[1, d2], [3, d3], [1, d2]] as const) {
+      const r = await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', units, e));
+      assertValidOta(r.text);
+      assert.match(r.text, /ResResponseType="Modified"/);
+      assert.deepEqual(shown(r.text), [units, e]);
+      assert.deepEqual(await stored(), [[units, e]], `the booking is what the answer says (${units} to ${e})`);
+    }
+    assert.deepEqual(await sold(), [base[0] + 1, base[1] + 1, base[2]], 'the rooms of the last modification, no more');
+
+    // An EchoToken reused for another change applies the change.
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 2, d2, ' EchoToken="same"'));
+    const reused = await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 1, d3, ' EchoToken="same"'));
+    assert.match(reused.text, /<Success\/>/);
+    assert.deepEqual(await stored(), [[1, d3]]);
+
+    // A dated message resent after a newer one replays its first answer and does not undo the newer one.
+    const first = notif('Modify', 2, d3, ' TimeStamp="2026-01-01T10:00:00Z" EchoToken="t1"');
+    assert.deepEqual(shown((await o.post('/ota/OTA_HotelResNotifRQ', first)).text), [2, d3]);
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 1, d2, ' TimeStamp="2026-01-01T10:05:00Z" EchoToken="t2"'));
+    const resent = await o.post('/ota/OTA_HotelResNotifRQ', first);
+    assert.match(resent.text, /ResResponseType="Modified"/);
+    assert.deepEqual(shown(resent.text), [2, d3], 'the first answer, replayed');
+    assert.deepEqual(await stored(), [[1, d2]], 'the resend changed nothing');
+    // The same content with a new TimeStamp is a new modification.
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 2, d3, ' TimeStamp="2026-01-01T10:10:00Z" EchoToken="t1"'));
+    assert.deepEqual(await stored(), [[2, d3]]);
+    assert.deepEqual(await sold(), [base[0] + 2, base[1] + 2, base[2] + 2]);
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Cancel', 2, d3));
+    assert.deepEqual(await sold(), base);
+  });
 });

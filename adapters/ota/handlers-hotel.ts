@@ -4,14 +4,14 @@
  * id), OTA_CancelRQ and OTA_ReadRQ. Each reads into a canonical call and renders the canonical answer.
  */
 import crypto from 'node:crypto';
-import type { Booking, Offer } from '../../core/model';
+import type { Booking, BookingItemRequest, Offer } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { addDays, datePart, isIsoDate } from './dates';
 import { guestTotal, hasItems, hotelReservationEl, locateRefusal, readGuests, readRoomStays, reservationIds, sameTravellers } from './hotel-res';
 import type { OtaIssue } from './envelope';
 import type { MessageHandler, HandlerInput } from './handler';
 import type { CodeResolver } from './mapping';
-import { at, el, kid, kids, path, text, textEl } from './xml';
+import { at, el, kid, kids, path, text, textEl, type XNode } from './xml';
 
 function bad(message: string, tag: string, code: 'GW_BAD_INPUT' | 'GW_BAD_DATES' = 'GW_BAD_INPUT'): GatewayError {
   return new GatewayError(code, message, { violations: [{ code, message, path: tag }] });
@@ -183,6 +183,23 @@ function hash(v: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 }
 
+/**
+ * The idempotency key of a Modify: one per message, so that a resend replays its first answer while a new
+ * modification applies, even one returning to an earlier state (A, B, A) or reusing an EchoToken.
+ * A message is its content (the RoomStays read) with what dates it: the reservation's LastModifyDateTime
+ * and the message's TimeStamp (and its EchoToken). A message that has neither date cannot be told from a
+ * resend of an older one: its key is taken on the booking version it modifies, so it applies once to that
+ * version; a resend after it applied finds the booking as it asks and changes nothing.
+ */
+function modifyKey(inp: HandlerInput, hr: XNode, ext: string, items: BookingItemRequest[], existing: Booking): string | null {
+  const lastModify = at(hr, 'LastModifyDateTime');
+  const dated = lastModify !== undefined || inp.h.timeStamp !== undefined;
+  const identity = dated
+    ? { items, lastModify, timeStamp: inp.h.timeStamp, echoToken: inp.h.echoToken }
+    : { items, echoToken: inp.h.echoToken, version: [existing.updatedAt, existing.history.length] };
+  return key('resnotif', ext, 'modify', hash(identity));
+}
+
 export const hotelResNotif: MessageHandler = async (inp) => {
   const { hr, tag } = firstReservation(inp);
   const status = at(hr, 'ResStatus') ?? at(inp.root, 'ResStatus') ?? 'Commit';
@@ -207,7 +224,9 @@ export const hotelResNotif: MessageHandler = async (inp) => {
   } else if (status === 'Modify') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to modify`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     const items = await readRoomStays(hr, inp.resolver, tag);
-    b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'modify', inp.h.echoToken ?? hash(items)) }, existing.locator, { items }).catch((e) => { throw locateRefusal(e, tag); });
+    // A Modify to what the booking already is changes nothing (and tells the property system nothing).
+    if (existing.status === 'confirmed' && hasItems(existing, items)) b = existing;
+    else b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: modifyKey(inp, hr, ext, items, existing) }, existing.locator, { items }).catch((e) => { throw locateRefusal(e, tag); });
   } else if (status === 'Cancel') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to cancel`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     b = existing.status === 'cancelled' ? existing : await inp.gateway.cancel(inp.ctx, existing.locator);
