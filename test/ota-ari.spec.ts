@@ -41,7 +41,7 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     const ws = warnings(r.text);
     assert.deepEqual(ws.map((w) => w.recordId), ['R17', 'R50', 'R88']);
     assert.ok(ws.every((w) => w.status === 'NotProcessed'));
-    assert.equal(ws[0].code, 'GW_UNMAPPED_CODE');
+    assert.deepEqual([ws[0].code, ws[0].type, ws[0].err], ['GW_UNMAPPED_ROOM_TYPE', '3', '402'], 'an unknown room type is ERR 402, not 392 (hotel code)');
     assert.match(ws[0].tag!, /AvailStatusMessage\[17\]\/StatusApplicationControl\/@InvTypeCode/);
     assert.equal(ws[1].code, 'GW_BAD_DATES');
     assert.equal(ws[2].tag, '/OTA_HotelAvailNotifRQ/AvailStatusMessages/AvailStatusMessage[88]/@BookingLimit');
