@@ -295,4 +295,26 @@ print(loc, r2._attr_1.get("Status"))
     await o.post('/ota/OTA_HotelResNotifRQ', notif('Cancel', 2, d3));
     assert.deepEqual(await sold(), base);
   });
+  it('reports an unknown room type (ERR 402), rate code (249) and hotel (392), and a stay past the calendar at the attribute sent', async () => {
+    const before = await rooms();
+    const rq = (room: string, rate: string, hotel = 'SKY-MAK-101') => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Commit">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="SKY-ERR-1"/>`
+      + roomStay(hotel, room, rate, start, end) + guests + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const stay = '/OTA_HotelResRQ/HotelReservations/HotelReservation/RoomStays/RoomStay[1]';
+    const room = await o.post('/ota/OTA_HotelResRQ', rq('SUITE', 'STD'));
+    assertValidOta(room.text);
+    assert.match(room.text, new RegExp(`<Error Type="3" Code="402" ShortText="GW_UNMAPPED_ROOM_TYPE" Tag="${stay.replace(/[[\]]/g, '\\$&')}/RoomTypes/RoomType/@RoomTypeCode">InvTypeCode 'SUITE' is not mapped`));
+    const rate = await o.post('/ota/OTA_HotelResRQ', rq('DOUBLE', 'VIP'));
+    assert.match(rate.text, /<Error Type="3" Code="249" ShortText="GW_UNMAPPED_RATE_CODE" Tag="[^"]*\/RatePlans\/RatePlan\/@RatePlanCode">RatePlanCode 'VIP' is not mapped/);
+    const hotel = await o.post('/ota/OTA_HotelResRQ', rq('DOUBLE', 'STD', 'SKY-NOWHERE'));
+    assert.match(hotel.text, /<Error Type="3" Code="392" ShortText="GW_UNMAPPED_CODE"/);
+    assert.deepEqual(await rooms(), before);
+
+    const avail = (range: string) => `<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0">${sky()}<AvailRequestSegments><AvailRequestSegment><StayDateRange ${range}/>`
+      + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
+    const last = await o.post('/ota/OTA_HotelAvailRQ', avail('Start="9999-12-31"'));
+    assertValidOta(last.text);
+    assert.match(last.text, /<Error Type="3" Code="15" ShortText="GW_BAD_DATES" Tag="\/OTA_HotelAvailRQ\/AvailRequestSegments\/AvailRequestSegment\/StayDateRange\/@Start">StayDateRange Start 9999-12-31 \+ 1 night ends after the last date of the calendar</);
+    const long = await o.post('/ota/OTA_HotelAvailRQ', avail('Start="9999-12-30" Duration="P5N"'));
+    assert.match(long.text, /Tag="[^"]*\/StayDateRange\/@Duration">StayDateRange Start 9999-12-30 \+ Duration P5N ends after/);
+  });
 });

@@ -73,9 +73,16 @@ export const hotelAvail: MessageHandler = async (inp) => {
   let end = datePart(at(sdr, 'End'));
   if (!isIsoDate(start)) throw bad(`StayDateRange Start '${start ?? ''}' is not a date`, `${tag}/StayDateRange/@Start`, start ? 'GW_BAD_DATES' : 'GW_BAD_INPUT');
   const nights = at(sdr, 'Duration');
-  if (!end && nights && /^P(\d{1,3})[DN]$/.test(nights)) end = addDays(start, Number(/\d+/.exec(nights)![0]));
-  end ??= addDays(start, 1);
-  if (!isIsoDate(end)) throw bad(`StayDateRange End '${end}' is not a date`, `${tag}/StayDateRange/@End`, 'GW_BAD_DATES');
+  // Without End the stay ends a Duration (else a night) after Start; a Start at the end of the calendar
+  // (9999-12-31) has no such day, which is the fault of the attribute sent, not of an End never sent.
+  const from = end ? undefined : nights && /^P(\d{1,3})[DN]$/.test(nights) ? 'Duration' : 'Start';
+  if (from === 'Duration') end = addDays(start, Number(/\d+/.exec(nights!)![0]));
+  else if (from === 'Start') end = addDays(start, 1);
+  if (!isIsoDate(end)) {
+    throw from
+      ? bad(`StayDateRange ${from === 'Duration' ? `Start ${start} + Duration ${nights}` : `Start ${start} + 1 night`} ends after the last date of the calendar`, `${tag}/StayDateRange/@${from}`, 'GW_BAD_DATES')
+      : bad(`StayDateRange End '${end}' is not a date`, `${tag}/StayDateRange/@End`, 'GW_BAD_DATES');
+  }
   const cand = kid(kid(seg, 'RoomStayCandidates'), 'RoomStayCandidate');
   const qRaw = at(cand, 'Quantity') ?? '1';
   if (!/^\d{1,3}$/.test(qRaw) || Number(qRaw) < 1) throw bad(`RoomStayCandidate Quantity '${qRaw}' is not a positive number`, `${tag}/RoomStayCandidates/RoomStayCandidate/@Quantity`);
