@@ -41,6 +41,8 @@ export const ERRORS = {
   GW_UNKNOWN_RATE_PLAN: { http: 404, edifact0085: '12', otaType: '3', otaCode: '249', terminal: 'INVALID RATE CODE', title: 'Unknown rate plan' },
   GW_UNKNOWN_BOOKING: { http: 404, edifact0085: '12', otaType: '3', otaCode: '87', terminal: 'NO RECORD FOUND', title: 'Unknown booking' },
   GW_UNMAPPED_CODE: { http: 422, edifact0085: '12', otaType: '3', otaCode: '392', terminal: 'INVALID CODE', title: 'A partner code has no mapping' },
+  GW_UNMAPPED_ROOM_TYPE: { http: 422, edifact0085: '12', otaType: '3', otaCode: '402', terminal: 'INVALID ROOM TYPE', title: 'A partner room type code has no mapping' },
+  GW_UNMAPPED_RATE_CODE: { http: 422, edifact0085: '12', otaType: '3', otaCode: '249', terminal: 'INVALID RATE CODE', title: 'A partner rate plan code has no mapping' },
   GW_SOLD_OUT: { http: 409, edifact0085: '18', otaType: '3', otaCode: '322', terminal: 'NO AVAILABILITY', title: 'Not enough inventory left' },
   GW_RESTRICTED: { http: 409, edifact0085: '18', otaType: '3', otaCode: '322', terminal: 'RESTRICTED - CHECK RULES', title: 'A sale restriction forbids this stay' },
   GW_NO_RATE: { http: 409, edifact0085: '18', otaType: '3', otaCode: '842', terminal: 'NO RATE LOADED', title: 'No rate is loaded for every date of the stay' },

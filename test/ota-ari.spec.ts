@@ -41,7 +41,7 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     const ws = warnings(r.text);
     assert.deepEqual(ws.map((w) => w.recordId), ['R17', 'R50', 'R88']);
     assert.ok(ws.every((w) => w.status === 'NotProcessed'));
-    assert.equal(ws[0].code, 'GW_UNMAPPED_CODE');
+    assert.deepEqual([ws[0].code, ws[0].type, ws[0].err], ['GW_UNMAPPED_ROOM_TYPE', '3', '402'], 'an unknown room type is ERR 402, not 392 (hotel code)');
     assert.match(ws[0].tag!, /AvailStatusMessage\[17\]\/StatusApplicationControl\/@InvTypeCode/);
     assert.equal(ws[1].code, 'GW_BAD_DATES');
     assert.equal(ws[2].tag, '/OTA_HotelAvailNotifRQ/AvailStatusMessages/AvailStatusMessage[88]/@BookingLimit');
@@ -109,5 +109,77 @@ forEachBackend('OTA inbound ARI from a property system', (backend) => {
     assert.equal((await o.w.gateway.getInventory(actor, 'QCA-SAFWA-DBL', day, day))[0].allotment, 12);
     const quad = (await o.w.gateway.getInventory(actor, 'QCA-SAFWA-QUAD', day, day))[0];
     assert.notEqual(quad.allotment, 30, 'the refused record must not touch the quad');
+  });
+  it('lets a FullPatternLOS with a Y reopen the arrival an all-N pattern closed, and a booking go through again', async () => {
+    const day = addDays(o.w.from, 115);
+    const next = addDays(day, 1);
+    const pattern = (p: string) => `<AvailStatusMessage><StatusApplicationControl Start="${day}" End="${next}" InvTypeCode="QUAD"/>`
+      + `<LengthsOfStay><LengthOfStay MinMaxMessageType="FullPatternLOS"><LOS_Pattern FullPatternLOS="${p}"/></LengthOfStay></LengthsOfStay></AvailStatusMessage>`;
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const state = async () => (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, next)).map((d) => [d.closedToArrival, d.minLos, d.maxLos]);
+    const book = () => o.w.gateway.book({ actor: o.w.actor('AG-NOOR') }, { hold: true, items: [{ productId: 'QCA-SAFWA-QUAD', start: day, end: addDays(day, 2), quantity: 1, guests: 4 }] });
+
+    assert.deepEqual(warnings((await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('NYYN')], 'P0'))).text), []);
+    assert.deepEqual(await state(), [[false, 2, 3], [false, 2, 3]]);
+    assert.deepEqual(warnings((await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('NNNN')], 'P1'))).text), []);
+    assert.deepEqual(await state(), [[true, 2, 3], [true, 2, 3]]);
+    await assert.rejects(book(), { code: 'GW_RESTRICTED' });
+
+    const r = await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('YYYY')], 'P2'));
+    assertValidOta(r.text);
+    assert.deepEqual(warnings(r.text), []);
+    assert.deepEqual(await state(), [[false, null, null], [false, null, null]], 'YYYY opens the arrival and lifts the lengths of stay');
+    const before = (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, day))[0].available;
+    const b = await book();
+    assert.equal(b.status, 'held');
+    assert.equal((await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-QUAD', day, day))[0].available, before - 1);
+
+    const clash = await o.post('/ota/OTA_HotelAvailNotifRQ', availNotif(o, [pattern('YYYY').replace('<LengthsOfStay>', '<RestrictionStatus Restriction="Arrival" Status="Close"/><LengthsOfStay>')], 'P3'));
+    assertValidOta(clash.text);
+    assert.match(clash.text, /Tag="\/OTA_HotelAvailNotifRQ\/AvailStatusMessages\/AvailStatusMessage\[1\]\/LengthsOfStay\/LengthOfStay\[1\]\/LOS_Pattern\/@FullPatternLOS"/);
+    assert.deepEqual(await state(), [[false, null, null], [false, null, null]], 'a record contradicting itself changes nothing');
+  });
+  it('prices every occupancy of the room with an amount without NumberOfGuests, takes 700.0000 as 700.00, and locates refusals in the message', async () => {
+    const day = addDays(o.w.from, 117);
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const rq = (records: string[]) => `<OTA_HotelRateAmountNotifRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<RateAmountMessages HotelCode="SAFWA01">${records.join('')}</RateAmountMessages></OTA_HotelRateAmountNotifRQ>`;
+    const rec = (sac: string, amounts: string, currency = 'SAR') => `<RateAmountMessage><StatusApplicationControl Start="${day}" End="${day}" ${sac}/><Rates><Rate CurrencyCode="${currency}"><BaseByGuestAmts>${amounts}</BaseByGuestAmts></Rate></Rates></RateAmountMessage>`;
+    const stored = async (plan: string) => Object.fromEntries(Object.entries((await o.w.gateway.getRates(safwa, plan, day, day))[0].amounts).map(([k, v]) => [k, Number(v)]));
+    assert.deepEqual(Object.keys(await stored('QCA-SAFWA-DBL-BAR')), ['1', '2'], 'seeded prices for one and two');
+    assert.notEqual((await stored('QCA-SAFWA-DBL-BAR'))['2'], 700);
+
+    // RACK without InvTypeCode is the double's and the quad's: each gets the price for all its occupancies.
+    const r = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([rec('RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.00"/>')]));
+    assertValidOta(r.text);
+    assert.deepEqual(warnings(r.text), []);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 700, 2: 700 });
+    assert.deepEqual(await stored('QCA-SAFWA-QUAD-BAR'), { 1: 700, 2: 700, 3: 700, 4: 700 });
+    const offers = await o.w.gateway.search({ actor: o.w.actor('AG-NOOR') }, { kind: 'hotel', providerId: 'QCA-SAFWA', start: day, end: addDays(day, 1), guests: 2, quantity: 1 });
+    const dbl = offers.find((x) => x.product.id === 'QCA-SAFWA-DBL')!.ratePlans.find((p) => p.ratePlan.id === 'QCA-SAFWA-DBL-BAR')!;
+    assert.equal(dbl.total.amount, '700.00', 'two guests pay the room price');
+    const quad = await o.w.gateway.book({ actor: o.w.actor('AG-NOOR') }, { hold: true, items: [{ productId: 'QCA-SAFWA-QUAD', start: day, end: addDays(day, 1), quantity: 1, guests: 4 }] });
+    assert.equal(quad.total.amount, '700.00');
+
+    // An explicit NumberOfGuests beside it prices its own occupancy; 4 decimals of zeros are 2.
+    const r2 = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="650.0000"/><BaseByGuestAmt AmountAfterTax="720.5000" NumberOfGuests="2"/>')]));
+    assert.deepEqual(warnings(r2.text), []);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 650, 2: 720.5 });
+
+    const bad = await o.post('/ota/OTA_HotelRateAmountNotifRQ', rq([
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.0050" NumberOfGuests="2"/>'),
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="700.00" NumberOfGuests="2"/>', 'USD'),
+      rec('InvTypeCode="DBLH" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="1.00"/><BaseByGuestAmt AmountAfterTax="2.00"/>'),
+      rec('InvTypeCode="QUAD" RatePlanCode="RACK"', '<BaseByGuestAmt AmountAfterTax="800.00" NumberOfGuests="4"/>'),
+    ]));
+    assertValidOta(bad.text);
+    const base = '/OTA_HotelRateAmountNotifRQ/RateAmountMessages/RateAmountMessage';
+    assert.deepEqual(warnings(bad.text).map((w) => [w.recordId, w.code, w.tag]), [
+      ['1', 'GW_BAD_INPUT', `${base}[1]/Rates/Rate[1]/BaseByGuestAmts/BaseByGuestAmt[1]/@AmountAfterTax`],
+      ['2', 'GW_BAD_INPUT', `${base}[2]/Rates/Rate[1]/@CurrencyCode`],
+      ['3', 'GW_BAD_INPUT', `${base}[3]/Rates/Rate[1]/BaseByGuestAmts/BaseByGuestAmt[2]`],
+    ]);
+    assert.match(bad.text, /AmountAfterTax '700\.0050' has more than 2 decimal places/);
+    assert.deepEqual(await stored('QCA-SAFWA-DBL-BAR'), { 1: 650, 2: 720.5 }, 'refused records change nothing');
+    assert.deepEqual(await stored('QCA-SAFWA-QUAD-BAR'), { 1: 700, 2: 700, 3: 700, 4: 800 });
   });
 });

@@ -172,4 +172,149 @@ print(loc, r2._attr_1.get("Status"))
     const b = await o.w.gateway.retrieve({ actor: { partnerId: 'CH-SKY', kind: 'channel' } }, locator);
     assert.equal(b.status, 'cancelled');
   });
+  it('takes ISO 3166 alpha-2 country codes, keeps them as alpha-3, answers alpha-2, and refuses other codes where they stand', async () => {
+    const before = await rooms();
+    const guest = (doc: string, surname = 'Hasan') => `<ResGuests><ResGuest><Profiles><ProfileInfo><Profile><Customer><PersonName><GivenName>Ahmad</GivenName><Surname>${surname}</Surname></PersonName>${doc}</Customer></Profile></ProfileInfo></Profiles></ResGuest></ResGuests>`;
+    const rq = (ref: string, doc: string, surname?: string) => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Commit">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="${ref}"/>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', start, end) + guest(doc, surname) + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+
+    const ok = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-1', '<Document DocID="B1234567" DocType="2" DocIssueCountry="ID" DocHolderNationality="id" ExpireDate="2031-05-01"/>'));
+    assertValidOta(ok.text);
+    assert.match(ok.text, /<Document [^>]*DocIssueCountry="ID"/);
+    assert.match(ok.text, /<Document [^>]*DocHolderNationality="ID"/);
+    const b = (await o.w.gateway.findByExternalRef(channel, 'SKY-CC-1'))!;
+    assert.equal(b.travellers[0].nationality, 'IDN');
+    assert.deepEqual(b.travellers[0].documents, [{ type: 'P', number: 'B1234567', issuingCountry: 'IDN', expiry: '2031-05-01' }]);
+    assert.equal((await rooms()).sold, before.sold + 1);
+
+    const tag = '/OTA_HotelResRQ/HotelReservations/HotelReservation/ResGuests/ResGuest[1]/Profiles/ProfileInfo[1]/Profile/Customer';
+    const alpha3 = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-2', '<Document DocID="U1234567" DocIssueCountry="TUR" DocHolderNationality="PK"/>'));
+    assertValidOta(alpha3.text);
+    assert.match(alpha3.text, new RegExp(`<Error Type="10" Code="321" ShortText="GW_BAD_INPUT" Tag="${tag.replace(/[[\]]/g, '\\$&')}/Document/@DocIssueCountry">DocIssueCountry 'TUR' is an ISO 3166 alpha-3 code; OpenTravel takes alpha-2 \\('TR'\\)</Error>`));
+    const unknown = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-3', '<Document DocHolderNationality="XX" DocIssueCountry="QQ" DocID="1"/>'));
+    assertValidOta(unknown.text);
+    assert.match(unknown.text, /Tag="[^"]*\/Document\/@DocHolderNationality">DocHolderNationality 'XX' is not an ISO 3166 alpha-2 country code/);
+    assert.match(unknown.text, /Tag="[^"]*\/Document\/@DocIssueCountry">DocIssueCountry 'QQ' is not an ISO 3166 alpha-2 country code/);
+    // A field core refuses is reported where the message holds it, not at the canonical request's JSON path.
+    const long = await o.post('/ota/OTA_HotelResRQ', rq('SKY-CC-4', '', 'X'.repeat(71)));
+    assertValidOta(long.text);
+    assert.match(long.text, new RegExp(`Tag="${tag.replace(/[[\]]/g, '\\$&')}/PersonName/Surname">`));
+    for (const ref of ['SKY-CC-2', 'SKY-CC-3', 'SKY-CC-4']) assert.equal(await o.w.gateway.findByExternalRef(channel, ref), null);
+    assert.equal((await rooms()).sold, before.sold + 1, 'refused bookings take no room');
+  });
+  it('confirms a hold with a Commit that repeats the reservation with both ids, and refuses one that repeats it differently', async () => {
+    const before = await rooms();
+    const ids = (ext: string, locator?: string) => `<ResGlobalInfo><HotelReservationIDs><HotelReservationID ResID_Type="14" ResID_Value="${ext}"/>`
+      + `${locator ? `<HotelReservationID ResID_Type="10" ResID_Value="${locator}"/>` : ''}</HotelReservationIDs></ResGlobalInfo>`;
+    const rq = (status: string, ext: string, locator?: string, s = start, e = end, who = guests) => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="${status}">${sky()}<HotelReservations><HotelReservation>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', s, e) + who + ids(ext, locator) + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+
+    const held = await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC'));
+    assert.match(held.text, /ResResponseType="Pending"/);
+    const locator = resId(held.text, '10')!;
+    assert.equal((await rooms()).held, before.held + 1);
+    const commit = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC', locator));
+    assertValidOta(commit.text);
+    assert.match(commit.text, /<Success\/>/);
+    assert.match(commit.text, /ResResponseType="Committed"/);
+    assert.equal(resId(commit.text, '10'), locator);
+    const after = await rooms();
+    assert.deepEqual([after.held, after.sold, after.available], [before.held, before.sold + 1, before.available - 1], 'the hold became the sale: no second booking');
+    assert.equal((await o.w.gateway.retrieve(channel, locator)).status, 'confirmed');
+    const again = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC'));
+    assert.match(again.text, /ResResponseType="Committed"/, 'a repeated Commit by the channel reference alone answers the same booking');
+    assert.equal(resId(again.text, '10'), locator);
+    assert.equal((await rooms()).sold, before.sold + 1);
+
+    // A Commit whose guests differ confirms, and says the guests of the hold are kept.
+    await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC-G'));
+    const renamed = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-G', undefined, start, end, guests.replace('Rahman', 'Rahim')));
+    assertValidOta(renamed.text);
+    assert.match(renamed.text, /ResResponseType="Committed"/);
+    assert.match(renamed.text, /<Warning [^>]*Tag="\/OTA_HotelResRQ\/HotelReservations\/HotelReservation\/ResGuests">The ResGuests differ/);
+    assert.equal((await rooms()).sold, before.sold + 2);
+
+    const other = await o.post('/ota/OTA_HotelResRQ', rq('Initiate', 'SKY-2PC-B'));
+    const otherLocator = resId(other.text, '10')!;
+    const moved = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-B', otherLocator, addDays(start, 1), end));
+    assertValidOta(moved.text);
+    assert.match(moved.text, new RegExp(`<Error Type="10" Code="321" ShortText="GW_BAD_INPUT" Tag="/OTA_HotelResRQ/HotelReservations/HotelReservation/RoomStays">The RoomStays differ from what reservation ${otherLocator} holds`));
+    const wrongRef = await o.post('/ota/OTA_HotelResRQ', rq('Commit', 'SKY-2PC-B', locator));
+    assert.match(wrongRef.text, new RegExp(`Reservation ${locator} is not the channel's reservation SKY-2PC-B \\(it is SKY-2PC\\)`));
+    assert.equal((await o.w.gateway.retrieve(channel, otherLocator)).status, 'held', 'a refused Commit leaves the hold as it was');
+    const now = await rooms();
+    assert.equal(now.sold, before.sold + 2);
+    assert.equal(now.held, before.held + 1);
+    await o.w.gateway.cancel(channel, otherLocator);
+  });
+  it('applies each new OTA_HotelResNotifRQ Modify, back to an earlier state too, and replays a resent one', async () => {
+    const safwa = { actor: o.w.actor('QCA-SAFWA') };
+    const channel = { actor: { partnerId: 'CH-SKY', kind: 'channel' as const } };
+    const sold = async () => (await o.w.gateway.getInventory(safwa, 'QCA-SAFWA-DBL', start, addDays(start, 2))).map((d) => d.sold);
+    const stay = (units: number, e: string) => `<RoomStays><RoomStay><RoomTypes><RoomType RoomTypeCode="DOUBLE" NumberOfUnits="${units}"/></RoomTypes><RatePlans><RatePlan RatePlanCode="STD"/></RatePlans>`
+      + `<GuestCounts><GuestCount AgeQualifyingCode="10" Count="${2 * units}"/></GuestCounts><TimeSpan Start="${start}" End="${e}"/><BasicPropertyInfo HotelCode="SKY-MAK-101"/></RoomStay></RoomStays>`;
+    const notif = (status: string, units: number, e: string, attrs = '') => `<OTA_HotelResNotifRQ xmlns="${OTA_NS}" Version="1.0"${attrs}>${sky()}<HotelReservations><HotelReservation ResStatus="${status}">`
+      + `<UniqueID Type="14" ID="SKY-MOD-1"/>${stay(units, e)}${guests}</HotelReservation></HotelReservations></OTA_HotelResNotifRQ>`;
+    const shown = (xml: string) => { const u = /<RoomType RoomTypeCode="DOUBLE" NumberOfUnits="(\d+)"\/>[\s\S]*?<TimeSpan Start="[^"]+" End="([^"]+)"/.exec(xml)!; return [Number(u[1]), u[2]]; };
+    const stored = async () => (await o.w.gateway.findByExternalRef(channel, 'SKY-MOD-1'))!.items.map((i) => [i.quantity, i.end]);
+    const d2 = addDays(start, 2);
+    const d3 = addDays(start, 3);
+    const base = await sold();
+
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Commit', 1, d2));
+    // No EchoToken, no TimeStamp: 1 room to d2 (as booked), 3 rooms to d3, then 1 room to d2 again.
+    for (const [units, e] of [[1, d2], [3, d3], [1, d2]] as const) {
+      const r = await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', units, e));
+      assertValidOta(r.text);
+      assert.match(r.text, /ResResponseType="Modified"/);
+      assert.deepEqual(shown(r.text), [units, e]);
+      assert.deepEqual(await stored(), [[units, e]], `the booking is what the answer says (${units} to ${e})`);
+    }
+    assert.deepEqual(await sold(), [base[0] + 1, base[1] + 1, base[2]], 'the rooms of the last modification, no more');
+
+    // An EchoToken reused for another change applies the change.
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 2, d2, ' EchoToken="same"'));
+    const reused = await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 1, d3, ' EchoToken="same"'));
+    assert.match(reused.text, /<Success\/>/);
+    assert.deepEqual(await stored(), [[1, d3]]);
+
+    // A dated message resent after a newer one replays its first answer and does not undo the newer one.
+    const first = notif('Modify', 2, d3, ' TimeStamp="2026-01-01T10:00:00Z" EchoToken="t1"');
+    assert.deepEqual(shown((await o.post('/ota/OTA_HotelResNotifRQ', first)).text), [2, d3]);
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 1, d2, ' TimeStamp="2026-01-01T10:05:00Z" EchoToken="t2"'));
+    const resent = await o.post('/ota/OTA_HotelResNotifRQ', first);
+    assert.match(resent.text, /ResResponseType="Modified"/);
+    assert.deepEqual(shown(resent.text), [2, d3], 'the first answer, replayed');
+    assert.deepEqual(await stored(), [[1, d2]], 'the resend changed nothing');
+    // The same content with a new TimeStamp is a new modification.
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Modify', 2, d3, ' TimeStamp="2026-01-01T10:10:00Z" EchoToken="t1"'));
+    assert.deepEqual(await stored(), [[2, d3]]);
+    assert.deepEqual(await sold(), [base[0] + 2, base[1] + 2, base[2] + 2]);
+    await o.post('/ota/OTA_HotelResNotifRQ', notif('Cancel', 2, d3));
+    assert.deepEqual(await sold(), base);
+  });
+  it('reports an unknown room type (ERR 402), rate code (249) and hotel (392), and a stay past the calendar at the attribute sent', async () => {
+    const before = await rooms();
+    const rq = (room: string, rate: string, hotel = 'SKY-MAK-101') => `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Commit">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="SKY-ERR-1"/>`
+      + roomStay(hotel, room, rate, start, end) + guests + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`;
+    const stay = '/OTA_HotelResRQ/HotelReservations/HotelReservation/RoomStays/RoomStay[1]';
+    const room = await o.post('/ota/OTA_HotelResRQ', rq('SUITE', 'STD'));
+    assertValidOta(room.text);
+    assert.match(room.text, new RegExp(`<Error Type="3" Code="402" ShortText="GW_UNMAPPED_ROOM_TYPE" Tag="${stay.replace(/[[\]]/g, '\\$&')}/RoomTypes/RoomType/@RoomTypeCode">InvTypeCode 'SUITE' is not mapped`));
+    const rate = await o.post('/ota/OTA_HotelResRQ', rq('DOUBLE', 'VIP'));
+    assert.match(rate.text, /<Error Type="3" Code="249" ShortText="GW_UNMAPPED_RATE_CODE" Tag="[^"]*\/RatePlans\/RatePlan\/@RatePlanCode">RatePlanCode 'VIP' is not mapped/);
+    const hotel = await o.post('/ota/OTA_HotelResRQ', rq('DOUBLE', 'STD', 'SKY-NOWHERE'));
+    assert.match(hotel.text, /<Error Type="3" Code="392" ShortText="GW_UNMAPPED_CODE"/);
+    assert.deepEqual(await rooms(), before);
+
+    const avail = (range: string) => `<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0">${sky()}<AvailRequestSegments><AvailRequestSegment><StayDateRange ${range}/>`
+      + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`;
+    const last = await o.post('/ota/OTA_HotelAvailRQ', avail('Start="9999-12-31"'));
+    assertValidOta(last.text);
+    assert.match(last.text, /<Error Type="3" Code="15" ShortText="GW_BAD_DATES" Tag="\/OTA_HotelAvailRQ\/AvailRequestSegments\/AvailRequestSegment\/StayDateRange\/@Start">StayDateRange Start 9999-12-31 \+ 1 night ends after the last date of the calendar</);
+    const long = await o.post('/ota/OTA_HotelAvailRQ', avail('Start="9999-12-30" Duration="P5N"'));
+    assert.match(long.text, /Tag="[^"]*\/StayDateRange\/@Duration">StayDateRange Start 9999-12-30 \+ Duration P5N ends after/);
+  });
 });

@@ -114,7 +114,7 @@ forEachBackend('OTA transport legs (OTA_GroundAvailRQ / OTA_GroundBookRQ)', (bac
     assert.match(date.text, /ShortText="GW_BAD_DATES"/);
     const rate = await o.post('/ota/OTA_GroundBookRQ', bookRq(o.skySecret, 'SKY-G-R', 'JED-MAK-COACH', day, 0, { rate: 'VIP' }));
     assertValidOta(rate.text);
-    assert.match(rate.text, /RateQualifier 'VIP' is not a rate plan/);
+    assert.match(rate.text, /Code="249" ShortText="GW_UNMAPPED_RATE_CODE"[^>]*>RateQualifier 'VIP' is not a rate plan/);
   });
 
   it('books a leg with node-soap built from our WSDL', async () => {

@@ -68,6 +68,20 @@ forEachBackend('OTA insurance plans (OTA_InsuranceQuoteRQ / OTA_InsuranceBookRQ)
     assert.equal((await policies()).sold, before.sold + 3, 'a retransmission sells nothing more');
   });
 
+  it('keeps each pilgrim\'s passport country, sent ISO 3166 alpha-2, as alpha-3, and refuses a code ISO 3166 does not assign', async () => {
+    const before = await policies();
+    const rq = (ref: string, country: string) => bookRq(o.skySecret, ref, 'UMRAH-90', start, [['Aisha', 'Rahman']]).replace('DocType="2"/>', `DocType="2" DocIssueCountry="${country}"/>`);
+    const r = await o.post('/ota/OTA_InsuranceBookRQ', rq('SKY-I-CC1', 'ID'));
+    assertValidOta(r.text);
+    const locator = at(kid(kid(kids(parseXml(r.text).node, 'PlanForBookRS')[0], 'PolicyDetail'), 'PolicyNumber'), 'ID')!;
+    const b = await o.w.gateway.retrieve({ actor: { partnerId: 'CH-SKY', kind: 'channel' } }, locator);
+    assert.equal(b.travellers[0].documents?.[0]?.issuingCountry, 'IDN');
+    const bad = await o.post('/ota/OTA_InsuranceBookRQ', rq('SKY-I-CC2', 'TUR'));
+    assertValidOta(bad.text);
+    assert.match(bad.text, /Tag="\/OTA_InsuranceBookRQ\/PlanForBookRQ\[1\]\/CoveredTravelers\/CoveredTraveler\[1\]\/Document\/@DocIssueCountry">DocIssueCountry 'TUR' is an ISO 3166 alpha-3 code; OpenTravel takes alpha-2 \('TR'\)/);
+    assert.equal((await policies()).sold, before.sold + 1, 'the refused policy sells nothing');
+  });
+
   it('answers sold out and unmapped or missing fields with OTA Errors, nothing sold', async () => {
     const day = addDays(o.w.from, 4);
     await o.w.gateway.updateInventory({ actor: o.w.actor('TAKAFUL-INS') }, { productId: 'TAKAFUL-INS-UMRAH90', from: day, to: day, available: 2 });

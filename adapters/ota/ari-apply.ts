@@ -4,14 +4,17 @@
  */
 import { isGatewayError } from '../../core/errors';
 import type { OtaIssue } from './envelope';
-import type { AriRecord } from './ari-read';
+import type { AriCatalog, AriCommand, AriRecord } from './ari-read';
 import type { CodeResolver } from './mapping';
 import type { MessageHandler } from './handler';
 import type { XNode } from './xml';
 
-function issueOf(e: unknown, r: AriRecord, status: string): OtaIssue {
-  if (isGatewayError(e)) return { code: e.code, message: e.message, recordId: r.recordId, tag: e.violations[0]?.path ?? r.tag, status };
-  return { code: 'GW_INTERNAL', message: 'Internal error', recordId: r.recordId, tag: r.tag, status };
+/** A refusal of the reader (its paths are XPaths already), or of core for `c` (its paths are command fields). */
+function issueOf(e: unknown, r: AriRecord, status: string, c?: AriCommand): OtaIssue {
+  if (!isGatewayError(e)) return { code: 'GW_INTERNAL', message: 'Internal error', recordId: r.recordId, tag: c?.source?.tag ?? r.tag, status };
+  const path = e.violations[0]?.path;
+  const tag = !c ? path ?? r.tag : (path !== undefined ? c.source?.fields[path] : undefined) ?? c.source?.tag ?? r.tag;
+  return { code: e.code, message: e.message, recordId: r.recordId, tag, status };
 }
 
 /**
@@ -25,11 +28,12 @@ function productOf(r: AriRecord): string {
   return c ? (c.kind === 'inventory' ? c.update.productId : c.update.ratePlanId) : '';
 }
 
-export type AriReader = (root: XNode, resolver: CodeResolver, rootName: string) => Promise<AriRecord[]>;
+export type AriReader = (root: XNode, resolver: CodeResolver, rootName: string, catalog: AriCatalog) => Promise<AriRecord[]>;
 
 export function ariHandler(read: AriReader): MessageHandler {
   return async (inp) => {
-    const records = await read(inp.root, inp.resolver, inp.rq);
+    const catalog: AriCatalog = { capacity: async (productId) => (await inp.gateway.getProduct(inp.ctx, productId)).maxGuests };
+    const records = await read(inp.root, inp.resolver, inp.rq, catalog);
     if (records.length === 0) return { body: '', failed: [{ code: 'GW_BAD_INPUT', message: 'The message holds no record', tag: `/${inp.rq}` }] };
     const issues = new Map<AriRecord, OtaIssue>();
     let applied = 0;
@@ -46,8 +50,10 @@ export function ariHandler(read: AriReader): MessageHandler {
     }
     const applyOne = async (r: AriRecord) => {
       let done = 0;
+      let current: AriCommand | undefined;
       try {
         for (const c of r.commands) {
+          current = c;
           if (c.kind === 'inventory') {
             // Adjustments are not idempotent by nature: a retransmitted message must not add twice.
             const key = c.update.adjust !== undefined && inp.h.echoToken ? `ota:ari:${inp.h.echoToken}:${r.recordId}:${done}`.slice(0, 200) : null;
@@ -57,7 +63,7 @@ export function ariHandler(read: AriReader): MessageHandler {
         }
         applied++;
       } catch (e) {
-        issues.set(r, issueOf(e, r, done > 0 ? 'PartiallyProcessed' : 'NotProcessed'));
+        issues.set(r, issueOf(e, r, done > 0 ? 'PartiallyProcessed' : 'NotProcessed', current));
       }
     };
     const queue = [...lanes.values()];

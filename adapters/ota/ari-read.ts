@@ -9,7 +9,24 @@ import type { CodeResolver } from './mapping';
 import { at, kid, kids, type XNode } from './xml';
 import { OTA_WEEKDAYS, addDays, datePart, daysBetween, isIsoDate } from './dates';
 
-export type AriCommand = { kind: 'inventory'; update: InventoryUpdate } | { kind: 'rates'; update: RateUpdate };
+/**
+ * Where a command came from in the message: core reports a refusal at a field of the command (`/amounts/2`,
+ * `/currency`); the partner must be told the element or attribute it sent instead.
+ */
+export interface CommandSource {
+  /** XPath of the element the command was read from. */
+  tag: string;
+  /** Command field (as core names it in a violation's path) → XPath of the attribute it was read from. */
+  fields: Record<string, string>;
+}
+
+export type AriCommand = ({ kind: 'inventory'; update: InventoryUpdate } | { kind: 'rates'; update: RateUpdate }) & { source?: CommandSource };
+
+/** What the readers need to know of the catalogue (absent when translating without a store). */
+export interface AriCatalog {
+  /** Most guests one unit of the product takes. */
+  capacity(productId: string): Promise<number>;
+}
 
 /** One record of a batch: its commands, or why it cannot be applied. */
 export interface AriRecord {
@@ -47,6 +64,11 @@ export function readSpan(node: XNode | undefined, tag: string): { from: string; 
   return { from, to, ...(weekdays ? { weekdays } : {}) };
 }
 
+/** Where core's date-range fields of a command were read from. */
+function spanFields(tag: string): Record<string, string> {
+  return { '/from': `${tag}/@Start`, '/to': `${tag}/@End`, '/weekdays': tag };
+}
+
 function readWeekdays(node: XNode | undefined, tag: string): Weekday[] | undefined {
   let any = false;
   const days: Weekday[] = [];
@@ -69,7 +91,11 @@ function int(v: string | undefined, what: string, tag: string, min = 0): number 
   return n;
 }
 
-/** `FullPatternLOS` (position n = may a stay of n nights start here) as min/max LOS; gaps cannot be kept. */
+/**
+ * `FullPatternLOS` (position n = may a stay of n nights start here) as min/max LOS and closed to arrival;
+ * gaps cannot be kept. A pattern states the whole day, so it sets each of them both ways: one with a Y
+ * reopens an arrival an all-N pattern closed, and lifts limits an earlier pattern set.
+ */
 function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | 'maxLos' | 'closedToArrival'> {
   if (!/^[YN]{1,32}$/.test(p)) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' must be Y/N letters`, tag);
   const first = p.indexOf('Y');
@@ -77,7 +103,7 @@ function readPattern(p: string, tag: string): Pick<InventoryUpdate, 'minLos' | '
   const last = p.lastIndexOf('Y');
   if (p.slice(first, last + 1).includes('N')) throw bad('GW_BAD_INPUT', `FullPatternLOS '${p}' allows stay lengths with gaps, which the hub keeps only as a min and max length of stay`, tag);
   // A pattern ending in Y leaves longer stays open.
-  return { minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
+  return { closedToArrival: false, minLos: first === 0 ? null : first + 1, maxLos: last === p.length - 1 ? null : last + 1 };
 }
 
 /**
@@ -152,7 +178,12 @@ export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootNa
       const unit = at(l, 'TimeUnit') ?? 'Day';
       if (unit !== 'Day') throw bad('GW_BAD_INPUT', `TimeUnit '${unit}' is not supported (Day)`, `${ltag}/@TimeUnit`);
       if (type === 'FullPatternLOS') {
-        Object.assign(u, readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', `${ltag}/LOS_Pattern/@FullPatternLOS`));
+        const ptag = `${ltag}/LOS_Pattern/@FullPatternLOS`;
+        const pattern = readPattern(at(kid(l, 'LOS_Pattern'), 'FullPatternLOS') ?? '', ptag);
+        if (u.closedToArrival !== undefined && u.closedToArrival !== pattern.closedToArrival) {
+          throw bad('GW_BAD_INPUT', `FullPatternLOS ${pattern.closedToArrival ? 'closes' : 'opens'} the arrival that this record ${u.closedToArrival ? 'closes' : 'opens'} elsewhere`, ptag);
+        }
+        Object.assign(u, pattern);
         continue;
       }
       const t = int(at(l, 'Time'), 'Time', `${ltag}/@Time`);
@@ -164,21 +195,35 @@ export async function readAvailNotif(root: XNode, resolver: CodeResolver, rootNa
     }
     if (u.minLos != null && u.maxLos != null && u.minLos > u.maxLos) throw bad('GW_BAD_INPUT', `MinLOS ${u.minLos} is above MaxLOS ${u.maxLos}`, `${tag}/LengthsOfStay`);
     if (Object.keys(u).length === Object.keys(span).length + 1) throw bad('GW_BAD_INPUT', 'The record changes nothing (no BookingLimit, RestrictionStatus or LengthsOfStay)', tag);
-    r.commands.push({ kind: 'inventory', update: u });
+    r.commands.push({ kind: 'inventory', update: u, source: { tag, fields: {
+      ...spanFields(sacTag), '/available': `${tag}/@BookingLimit`, '/adjust': `${tag}/@BookingLimit`,
+      '/minLos': `${tag}/LengthsOfStay`, '/maxLos': `${tag}/LengthsOfStay`,
+    } } });
   });
 }
 
-const AMOUNT = /^\d{1,10}(\.\d{1,4})?$/;
+const AMOUNT = /^(\d{1,10})(?:\.(\d{1,4}))?$/;
 
+/**
+ * An amount as core keeps it: at most 2 decimals (core stores minor units, halalas for SAR). Property
+ * systems often write 4 (`700.0000`, the OTA DecimalPrice habit): zeros past the second are dropped, any
+ * other digit there is refused rather than rounded.
+ */
 function amount(v: string | undefined, what: string, tag: string): string {
-  if (v === undefined || !AMOUNT.test(v)) throw bad('GW_BAD_INPUT', `${what} '${v ?? ''}' is not an amount`, tag);
+  const m = v === undefined ? null : AMOUNT.exec(v);
+  if (!m) throw bad('GW_BAD_INPUT', `${what} '${v ?? ''}' is not an amount`, tag);
+  const decimals = m[2] ?? '';
+  if (/[^0]/.test(decimals.slice(2))) throw bad('GW_BAD_INPUT', `${what} '${v}' has more than 2 decimal places`, tag);
   // A zero price is a loading mistake far more often than a free room (RateGain rejects it too).
   if (Number(v) <= 0) throw bad('GW_BAD_INPUT', `${what} must be above zero`, tag);
-  return v;
+  return decimals.length > 2 ? `${m[1]}.${decimals.slice(0, 2)}` : v!;
 }
 
+/** Most guests a BaseByGuestAmt may price: core keys amounts by 1 to 99 guests. */
+const MAX_PRICED_GUESTS = 99;
+
 /** Reads `OTA_HotelRateAmountNotifRQ` records. */
-export async function readRateAmountNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelRateAmountNotifRQ'): Promise<AriRecord[]> {
+export async function readRateAmountNotif(root: XNode, resolver: CodeResolver, rootName = 'OTA_HotelRateAmountNotifRQ', catalog?: AriCatalog): Promise<AriRecord[]> {
   const group = kid(root, 'RateAmountMessages');
   const hotelCode = at(group, 'HotelCode');
   const list = kids(group, 'RateAmountMessage');
@@ -201,45 +246,76 @@ export async function readRateAmountNotif(root: XNode, resolver: CodeResolver, r
       }
       const unit = at(rate, 'RateTimeUnit') ?? 'Day';
       if (unit !== 'Day') throw bad('GW_BAD_INPUT', `RateTimeUnit '${unit}' is not supported (Day)`, `${rtag}/@RateTimeUnit`);
-      const amounts: Record<string, string> = {};
+      // Amounts by number of guests, and the one without NumberOfGuests: the price of the room whatever
+      // its occupancy, up to the room's capacity (an explicit NumberOfGuests overrides it).
+      const byGuests = new Map<number, { v: string; tag: string }>();
+      let flat: { v: string; tag: string } | undefined;
       let currency = at(rate, 'CurrencyCode');
       const base = kids(kid(rate, 'BaseByGuestAmts'), 'BaseByGuestAmt');
       for (let k = 0; k < base.length; k++) {
         const b = base[k];
         const btag = `${rtag}/BaseByGuestAmts/BaseByGuestAmt[${k + 1}]`;
         const after = at(b, 'AmountAfterTax');
-        const v = amount(after ?? at(b, 'AmountBeforeTax'), after ? 'AmountAfterTax' : 'AmountBeforeTax', `${btag}/@${after ? 'AmountAfterTax' : 'AmountBeforeTax'}`);
+        const vtag = `${btag}/@${after ? 'AmountAfterTax' : 'AmountBeforeTax'}`;
+        const v = amount(after ?? at(b, 'AmountBeforeTax'), after ? 'AmountAfterTax' : 'AmountBeforeTax', vtag);
         if (!after) r.notes.push(`${btag}: AmountBeforeTax taken as the price`);
-        // Without NumberOfGuests the amount is the price of the room (the occupancy of one unit).
-        const g = at(b, 'NumberOfGuests') ?? '1';
-        int(g, 'NumberOfGuests', `${btag}/@NumberOfGuests`, 1);
-        if (amounts[String(Number(g))] !== undefined) throw bad('GW_BAD_INPUT', `NumberOfGuests ${g} is priced twice`, `${btag}/@NumberOfGuests`);
-        amounts[String(Number(g))] = v;
+        const g = at(b, 'NumberOfGuests');
+        if (g === undefined) {
+          if (flat) throw bad('GW_BAD_INPUT', 'Two BaseByGuestAmt without NumberOfGuests: the room has one price whatever its occupancy', btag);
+          flat = { v, tag: vtag };
+        } else {
+          const n = int(g, 'NumberOfGuests', `${btag}/@NumberOfGuests`, 1);
+          if (n > MAX_PRICED_GUESTS) throw bad('GW_BAD_INPUT', `NumberOfGuests ${n} is above ${MAX_PRICED_GUESTS}`, `${btag}/@NumberOfGuests`);
+          if (byGuests.has(n)) throw bad('GW_BAD_INPUT', `NumberOfGuests ${g} is priced twice`, `${btag}/@NumberOfGuests`);
+          byGuests.set(n, { v, tag: vtag });
+        }
         const c = at(b, 'CurrencyCode');
         if (c && currency && c !== currency) throw bad('GW_BAD_INPUT', `CurrencyCode ${c} differs from ${currency}`, `${btag}/@CurrencyCode`);
         currency ??= c;
       }
-      let extraAdult: string | null | undefined;
-      let extraChild: string | null | undefined;
+      let extraAdult: { v: string; tag: string } | undefined;
+      let extraChild: { v: string; tag: string } | undefined;
       const adds = kids(kid(rate, 'AdditionalGuestAmounts'), 'AdditionalGuestAmount');
       for (let k = 0; k < adds.length; k++) {
         const a = adds[k];
         const atag = `${rtag}/AdditionalGuestAmounts/AdditionalGuestAmount[${k + 1}]`;
-        const v = amount(at(a, 'Amount') ?? at(a, 'AmountAfterTax') ?? at(a, 'AmountBeforeTax'), 'Amount', `${atag}/@Amount`);
+        const attr = at(a, 'Amount') !== undefined ? 'Amount' : at(a, 'AmountAfterTax') !== undefined ? 'AmountAfterTax' : at(a, 'AmountBeforeTax') !== undefined ? 'AmountBeforeTax' : 'Amount';
+        const v = amount(at(a, attr), attr, `${atag}/@${attr}`);
         // AgeQualifyingCode (OTA AQC): 10 adult, 8 child, 7 infant.
         const aqc = at(a, 'AgeQualifyingCode') ?? '10';
-        if (aqc === '10') extraAdult = v;
-        else if (aqc === '8' || aqc === '7') extraChild = v;
+        if (aqc === '10') extraAdult = { v, tag: `${atag}/@${attr}` };
+        else if (aqc === '8' || aqc === '7') extraChild = { v, tag: `${atag}/@${attr}` };
         else throw bad('GW_BAD_INPUT', `AgeQualifyingCode '${aqc}' is not supported (10 adult, 8 child)`, `${atag}/@AgeQualifyingCode`);
       }
-      if (Object.keys(amounts).length === 0 && extraAdult === undefined && extraChild === undefined) throw bad('GW_BAD_INPUT', 'The rate has no amount', rtag);
+      if (!flat && byGuests.size === 0 && extraAdult === undefined && extraChild === undefined) throw bad('GW_BAD_INPUT', 'The rate has no amount', rtag);
       if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) throw bad('GW_BAD_INPUT', `CurrencyCode '${currency}' is not an ISO 4217 code`, `${rtag}/@CurrencyCode`);
+      const spanTag = at(rate, 'Start') ? rtag : sacTag;
       for (const p of plans) {
+        const fields: Record<string, string> = { ...spanFields(spanTag), '/currency': `${rtag}/@CurrencyCode`, '/amounts': `${rtag}/BaseByGuestAmts` };
+        const amounts: Record<string, string> = {};
+        if (flat) {
+          const capacity = catalog ? await catalog.capacity(p.productId) : 1;
+          for (let n = 1; n <= capacity; n++) {
+            amounts[String(n)] = flat.v;
+            fields[`/amounts/${n}`] = flat.tag;
+          }
+          if (!catalog) r.notes.push(`${rtag}: the amount without NumberOfGuests is the price for every occupancy up to the room's capacity (shown for 1 guest: the capacity is in the store)`);
+        }
+        for (const [n, a] of byGuests) {
+          amounts[String(n)] = a.v;
+          fields[`/amounts/${n}`] = a.tag;
+        }
         const u: RateUpdate = { ratePlanId: p.ratePlanId, ...span, amounts };
         if (currency) u.currency = currency;
-        if (extraAdult !== undefined) u.extraAdult = extraAdult;
-        if (extraChild !== undefined) u.extraChild = extraChild;
-        r.commands.push({ kind: 'rates', update: u });
+        if (extraAdult !== undefined) {
+          u.extraAdult = extraAdult.v;
+          fields['/extraAdult'] = extraAdult.tag;
+        }
+        if (extraChild !== undefined) {
+          u.extraChild = extraChild.v;
+          fields['/extraChild'] = extraChild.tag;
+        }
+        r.commands.push({ kind: 'rates', update: u, source: { tag: rtag, fields } });
       }
     }
   });
@@ -271,7 +347,7 @@ export async function readInvCountNotif(root: XNode, resolver: CodeResolver, roo
       else throw bad('GW_BAD_INPUT', `CountType '${type}' is not supported (1 physical, 2 available)`, `${ctag}/@CountType`);
     }
     if (u.allotment !== undefined && u.available !== undefined) throw bad('GW_BAD_INPUT', 'Give either the allotment or the availability, not both', `${tag}/InvCounts`);
-    r.commands.push({ kind: 'inventory', update: u });
+    r.commands.push({ kind: 'inventory', update: u, source: { tag, fields: { ...spanFields(sacTag), '/available': `${tag}/InvCounts`, '/allotment': `${tag}/InvCounts` } } });
   });
 }
 

@@ -4,13 +4,14 @@
  * id), OTA_CancelRQ and OTA_ReadRQ. Each reads into a canonical call and renders the canonical answer.
  */
 import crypto from 'node:crypto';
-import type { Booking, Offer } from '../../core/model';
+import type { Booking, BookingItemRequest, Offer } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { addDays, datePart, isIsoDate } from './dates';
-import { guestTotal, hotelReservationEl, readGuests, readRoomStays, reservationIds } from './hotel-res';
+import { guestTotal, hasItems, hotelReservationEl, locateRefusal, readGuests, readRoomStays, reservationIds, sameTravellers } from './hotel-res';
+import type { OtaIssue } from './envelope';
 import type { MessageHandler, HandlerInput } from './handler';
 import type { CodeResolver } from './mapping';
-import { at, el, kid, kids, path, text, textEl } from './xml';
+import { at, el, kid, kids, path, text, textEl, type XNode } from './xml';
 
 function bad(message: string, tag: string, code: 'GW_BAD_INPUT' | 'GW_BAD_DATES' = 'GW_BAD_INPUT'): GatewayError {
   return new GatewayError(code, message, { violations: [{ code, message, path: tag }] });
@@ -72,9 +73,16 @@ export const hotelAvail: MessageHandler = async (inp) => {
   let end = datePart(at(sdr, 'End'));
   if (!isIsoDate(start)) throw bad(`StayDateRange Start '${start ?? ''}' is not a date`, `${tag}/StayDateRange/@Start`, start ? 'GW_BAD_DATES' : 'GW_BAD_INPUT');
   const nights = at(sdr, 'Duration');
-  if (!end && nights && /^P(\d{1,3})[DN]$/.test(nights)) end = addDays(start, Number(/\d+/.exec(nights)![0]));
-  end ??= addDays(start, 1);
-  if (!isIsoDate(end)) throw bad(`StayDateRange End '${end}' is not a date`, `${tag}/StayDateRange/@End`, 'GW_BAD_DATES');
+  // Without End the stay ends a Duration (else a night) after Start; a Start at the end of the calendar
+  // (9999-12-31) has no such day, which is the fault of the attribute sent, not of an End never sent.
+  const from = end ? undefined : nights && /^P(\d{1,3})[DN]$/.test(nights) ? 'Duration' : 'Start';
+  if (from === 'Duration') end = addDays(start, Number(/\d+/.exec(nights!)![0]));
+  else if (from === 'Start') end = addDays(start, 1);
+  if (!isIsoDate(end)) {
+    throw from
+      ? bad(`StayDateRange ${from === 'Duration' ? `Start ${start} + Duration ${nights}` : `Start ${start} + 1 night`} ends after the last date of the calendar`, `${tag}/StayDateRange/@${from}`, 'GW_BAD_DATES')
+      : bad(`StayDateRange End '${end}' is not a date`, `${tag}/StayDateRange/@End`, 'GW_BAD_DATES');
+  }
   const cand = kid(kid(seg, 'RoomStayCandidates'), 'RoomStayCandidate');
   const qRaw = at(cand, 'Quantity') ?? '1';
   if (!/^\d{1,3}$/.test(qRaw) || Number(qRaw) < 1) throw bad(`RoomStayCandidate Quantity '${qRaw}' is not a positive number`, `${tag}/RoomStayCandidates/RoomStayCandidate/@Quantity`);
@@ -123,23 +131,48 @@ function key(...parts: (string | undefined)[]): string | null {
   return ['ota', ...parts].join(':').slice(0, 200);
 }
 
+/**
+ * The reservation a Commit confirms: the one its hub locator (ResID_Type 10) names, else the one the
+ * sender's own reference (14) already names — the second phase of a two-phase booking; null when the
+ * Commit books in one step.
+ */
+async function reservationToCommit(inp: HandlerInput, ids: { externalRef?: string; locator?: string }, tag: string): Promise<Booking | null> {
+  if (!ids.locator) return ids.externalRef ? inp.gateway.findByExternalRef(inp.ctx, ids.externalRef) : null;
+  const b = await inp.gateway.retrieve(inp.ctx, ids.locator);
+  if (ids.externalRef && b.externalRef !== ids.externalRef) {
+    throw bad(`Reservation ${b.locator} is not the channel's reservation ${ids.externalRef}${b.externalRef ? ` (it is ${b.externalRef})` : ''}`, `${tag}/ResGlobalInfo/HotelReservationIDs`);
+  }
+  return b;
+}
+
 export const hotelRes: MessageHandler = async (inp) => {
   const status = at(inp.root, 'ResStatus') ?? 'Commit';
   if (!['Initiate', 'Commit', 'Book', 'Hold'].includes(status)) throw bad(`ResStatus '${status}' is not supported (Initiate, Commit)`, `/${inp.rq}/@ResStatus`);
   const { hr, tag } = firstReservation(inp);
   const ids = reservationIds(hr, inp.root);
+  const target = status === 'Commit' || status === 'Book' ? await reservationToCommit(inp, ids, tag) : null;
   let b: Booking;
-  if ((status === 'Commit' || status === 'Book') && ids.locator && kids(kid(hr, 'RoomStays'), 'RoomStay').length === 0) {
-    b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', ids.locator) }, ids.locator);
+  const warnings: OtaIssue[] = [];
+  if (target) {
+    // OTA lets the Commit repeat the reservation it confirms: it must be the one held, not a second booking.
+    if (kids(kid(hr, 'RoomStays'), 'RoomStay').length > 0) {
+      const items = await readRoomStays(hr, inp.resolver, tag);
+      if (!hasItems(target, items)) throw bad(`The RoomStays differ from what reservation ${target.locator} holds: a Commit confirms the reservation as it was initiated (cancel it and book again to change it)`, `${tag}/RoomStays`);
+    }
+    const { travellers } = readGuests(hr, tag);
+    if (travellers.length > 0 && !sameTravellers(target.travellers, travellers)) {
+      warnings.push({ code: 'GW_BAD_INPUT', message: `The ResGuests differ from those of reservation ${target.locator}; it keeps the guests it was initiated with`, tag: `${tag}/ResGuests` });
+    }
+    b = await inp.gateway.confirm({ ...inp.ctx, idempotencyKey: key('res', 'commit', target.locator) }, target.locator);
   } else {
     const items = await readRoomStays(hr, inp.resolver, tag);
-    const { travellers, contact } = readGuests(hr);
+    const { travellers, contact, tags } = readGuests(hr, tag);
     const hold = status === 'Initiate' || status === 'Hold';
     b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('res', status, ids.externalRef ?? inp.h.echoToken) }, {
       items, travellers, contact, hold, externalRef: ids.externalRef ?? null, channel: `ota:${inp.partnerId}`,
-    });
+    }).catch((e) => { throw locateRefusal(e, tag, tags); });
   }
-  return { body: await reservationsRs(b, inp), locator: b.locator, attrs: { ResResponseType: responseType(b) } };
+  return { body: await reservationsRs(b, inp), warnings, locator: b.locator, attrs: { ResResponseType: responseType(b) } };
 };
 
 async function byReference(inp: HandlerInput, id: string): Promise<Booking | null> {
@@ -157,6 +190,23 @@ function hash(v: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 }
 
+/**
+ * The idempotency key of a Modify: one per message, so that a resend replays its first answer while a new
+ * modification applies, even one returning to an earlier state (A, B, A) or reusing an EchoToken.
+ * A message is its content (the RoomStays read) with what dates it: the reservation's LastModifyDateTime
+ * and the message's TimeStamp (and its EchoToken). A message that has neither date cannot be told from a
+ * resend of an older one: its key is taken on the booking version it modifies, so it applies once to that
+ * version; a resend after it applied finds the booking as it asks and changes nothing.
+ */
+function modifyKey(inp: HandlerInput, hr: XNode, ext: string, items: BookingItemRequest[], existing: Booking): string | null {
+  const lastModify = at(hr, 'LastModifyDateTime');
+  const dated = lastModify !== undefined || inp.h.timeStamp !== undefined;
+  const identity = dated
+    ? { items, lastModify, timeStamp: inp.h.timeStamp, echoToken: inp.h.echoToken }
+    : { items, echoToken: inp.h.echoToken, version: [existing.updatedAt, existing.history.length] };
+  return key('resnotif', ext, 'modify', hash(identity));
+}
+
 export const hotelResNotif: MessageHandler = async (inp) => {
   const { hr, tag } = firstReservation(inp);
   const status = at(hr, 'ResStatus') ?? at(inp.root, 'ResStatus') ?? 'Commit';
@@ -169,19 +219,21 @@ export const hotelResNotif: MessageHandler = async (inp) => {
     if (existing) b = existing; // a repeated push of the same reservation: answer it again, book nothing
     else {
       const items = await readRoomStays(hr, inp.resolver, tag);
-      const { travellers, contact } = readGuests(hr);
+      const { travellers, contact, tags } = readGuests(hr, tag);
       try {
         b = await inp.gateway.book({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'commit') }, { items, travellers, contact, hold: false, externalRef: ext, channel: `ota:${inp.partnerId}` });
       } catch (e) {
         const again = isGatewayError(e) && e.code === 'GW_DUPLICATE' ? await inp.gateway.findByExternalRef(inp.ctx, ext) : null;
-        if (!again) throw e;
+        if (!again) throw locateRefusal(e, tag, tags);
         b = again;
       }
     }
   } else if (status === 'Modify') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to modify`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     const items = await readRoomStays(hr, inp.resolver, tag);
-    b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: key('resnotif', ext, 'modify', inp.h.echoToken ?? hash(items)) }, existing.locator, { items });
+    // A Modify to what the booking already is changes nothing (and tells the property system nothing).
+    if (existing.status === 'confirmed' && hasItems(existing, items)) b = existing;
+    else b = await inp.gateway.modify({ ...inp.ctx, idempotencyKey: modifyKey(inp, hr, ext, items, existing) }, existing.locator, { items }).catch((e) => { throw locateRefusal(e, tag); });
   } else if (status === 'Cancel') {
     if (!existing) throw new GatewayError('GW_UNKNOWN_BOOKING', `No booking with reservation id ${ext} to cancel`, { violations: [{ code: 'GW_UNKNOWN_BOOKING', message: `unknown reservation ${ext}`, path: `${tag}/UniqueID` }] });
     b = existing.status === 'cancelled' ? existing : await inp.gateway.cancel(inp.ctx, existing.locator);

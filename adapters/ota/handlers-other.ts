@@ -29,7 +29,7 @@ async function productOfKind(inp: HandlerInput, productId: string, kind: Product
 /** The canonical rate plan of a product named by the hub's rate plan code; an unknown code names itself. */
 async function ratePlanId(inp: HandlerInput, productId: string, code: string, tag: string): Promise<string> {
   const rp = (await inp.gateway.listRatePlans(inp.ctx, productId)).find((r) => r.code === code);
-  if (!rp) throw gwIssue('GW_UNMAPPED_CODE', `RateQualifier '${code}' is not a rate plan of this service`, tag);
+  if (!rp) throw gwIssue('GW_UNMAPPED_RATE_CODE', `RateQualifier '${code}' is not a rate plan of this service`, tag);
   return rp.id;
 }
 

@@ -4,7 +4,8 @@
  * the outbound OTA_HotelResNotifRQ) carries, in the partner's codes.
  */
 import type { Booking, BookingItemRequest, Traveller } from '../../core/model';
-import { GatewayError } from '../../core/errors';
+import { GatewayError, type Violation } from '../../core/errors';
+import { alpha2Of, alpha3Of, countryProblem } from './countries';
 import type { CodeResolver } from './mapping';
 import { at, el, kid, kids, path, text, textEl, type XNode } from './xml';
 import { datePart, isIsoDate } from './dates';
@@ -76,30 +77,74 @@ export async function readRoomStays(hr: XNode, resolver: CodeResolver, tag: stri
   return items;
 }
 
-/** Travellers and contact from ResGuests (PersonName, Document, Telephone, Email). */
-export function readGuests(hr: XNode): { travellers: Traveller[]; contact: { name?: string; phone?: string; email?: string } | null } {
+/**
+ * Whether a booking has exactly these items, in any order: same rooms, dates, units and occupancy, and the
+ * same rate plans where the message names one (without a RatePlanCode core takes the room's first plan).
+ */
+export function hasItems(b: Booking, items: BookingItemRequest[]): boolean {
+  if (b.items.length !== items.length) return false;
+  const rest = [...b.items];
+  for (const it of items) {
+    const i = rest.findIndex((x) => x.productId === it.productId && x.start === it.start && x.end === it.end && x.quantity === it.quantity
+      && x.guests === it.guests && (it.ratePlanId === undefined || it.ratePlanId === x.ratePlanId));
+    if (i < 0) return false;
+    rest.splice(i, 1);
+  }
+  return true;
+}
+
+/** Whether two lists name the same travellers (names, birth date, nationality, documents), in order. */
+export function sameTravellers(a: Traveller[], b: Traveller[]): boolean {
+  const norm = (t: Traveller) => JSON.stringify([t.surname, t.givenName, t.birthDate ?? null, t.nationality ?? null, t.type ?? 'ADT',
+    (t.documents ?? []).map((d) => [d.type, d.number, d.issuingCountry ?? null, d.expiry ?? null])]);
+  return a.length === b.length && a.every((t, i) => norm(t) === norm(b[i]));
+}
+
+/**
+ * Travellers and contact from ResGuests (PersonName, Document, Telephone, Email), and the XPath of each
+ * traveller's Customer element. Country codes are ISO 3166 alpha-2 in OTA and alpha-3 in the canonical
+ * model; a code ISO 3166 does not assign is refused (every such problem listed) rather than dropped.
+ */
+export function readGuests(hr: XNode, tag: string): { travellers: Traveller[]; contact: { name?: string; phone?: string; email?: string } | null; tags: string[] } {
   const travellers: Traveller[] = [];
+  const tags: string[] = [];
+  const problems: Violation[] = [];
+  const country = (doc: XNode | undefined, attr: string, docTag: string): string | null => {
+    const v = at(doc, attr);
+    if (v === undefined) return null;
+    const a3 = alpha3Of(v);
+    if (!a3) problems.push({ code: 'GW_BAD_INPUT', message: countryProblem(attr, v), path: `${docTag}/@${attr}` });
+    return a3 ?? null;
+  };
   let contact: { name?: string; phone?: string; email?: string } | null = null;
-  for (const g of kids(kid(hr, 'ResGuests'), 'ResGuest')) {
-    for (const pi of kids(kid(g, 'Profiles'), 'ProfileInfo')) {
+  const resGuests = kids(kid(hr, 'ResGuests'), 'ResGuest');
+  for (let gi = 0; gi < resGuests.length; gi++) {
+    const g = resGuests[gi];
+    const infos = kids(kid(g, 'Profiles'), 'ProfileInfo');
+    for (let pj = 0; pj < infos.length; pj++) {
+      const pi = infos[pj];
+      const ctag = `${tag}/ResGuests/ResGuest[${gi + 1}]/Profiles/ProfileInfo[${pj + 1}]/Profile/Customer`;
       const c = path(pi, 'Profile', 'Customer');
       const pn = kid(c, 'PersonName');
       const surname = text(kid(pn, 'Surname'));
       const givenName = kids(pn, 'GivenName').map(text).join(' ');
       if (!surname) continue;
       const doc = kid(c, 'Document');
+      const dtag = `${ctag}/Document`;
       const gender = at(c, 'Gender');
       const t: Traveller = {
         surname, givenName: givenName || surname,
         gender: gender === 'Male' ? 'M' : gender === 'Female' ? 'F' : null,
         birthDate: isIsoDate(at(c, 'BirthDate')) ? at(c, 'BirthDate') : null,
-        nationality: at(doc, 'DocHolderNationality') ?? null,
+        nationality: country(doc, 'DocHolderNationality', dtag),
         type: at(g, 'AgeQualifyingCode') === '8' ? 'CHD' : at(g, 'AgeQualifyingCode') === '7' ? 'INF' : 'ADT',
       };
       const docId = at(doc, 'DocID');
+      const issuingCountry = country(doc, 'DocIssueCountry', dtag);
       // OTA DOC codes: 2 passport, 1 visa.
-      if (docId) t.documents = [{ type: at(doc, 'DocType') === '1' ? 'V' : 'P', number: docId, issuingCountry: at(doc, 'DocIssueCountry') ?? null, expiry: isIsoDate(at(doc, 'ExpireDate')) ? at(doc, 'ExpireDate') : null }];
+      if (docId) t.documents = [{ type: at(doc, 'DocType') === '1' ? 'V' : 'P', number: docId, issuingCountry, expiry: isIsoDate(at(doc, 'ExpireDate')) ? at(doc, 'ExpireDate') : null }];
       travellers.push(t);
+      tags.push(ctag);
       if (!contact) {
         const phone = at(kid(c, 'Telephone'), 'PhoneNumber');
         const email = text(kid(c, 'Email')) || undefined;
@@ -107,7 +152,50 @@ export function readGuests(hr: XNode): { travellers: Traveller[]; contact: { nam
       }
     }
   }
-  return { travellers, contact };
+  if (problems.length) throw new GatewayError('GW_BAD_INPUT', problems.length === 1 ? problems[0].message : `${problems.length} country codes are not ISO 3166 alpha-2: ${problems.map((p) => p.message).join('; ')}`, { violations: problems });
+  return { travellers, contact, tags };
+}
+
+const ITEM_FIELDS: Record<string, string> = {
+  productId: 'RoomTypes/RoomType/@RoomTypeCode', ratePlanId: 'RatePlans/RatePlan/@RatePlanCode', start: 'TimeSpan/@Start',
+  end: 'TimeSpan/@End', quantity: 'RoomTypes/RoomType/@NumberOfUnits', guests: 'GuestCounts',
+};
+const TRAVELLER_FIELDS: Record<string, string> = {
+  surname: 'PersonName/Surname', givenName: 'PersonName/GivenName', birthDate: '@BirthDate', gender: '@Gender',
+  nationality: 'Document/@DocHolderNationality', 'documents/0/number': 'Document/@DocID',
+  'documents/0/issuingCountry': 'Document/@DocIssueCountry', 'documents/0/expiry': 'Document/@ExpireDate',
+};
+
+/**
+ * Core refuses a booking request at a field of the canonical request (`/items/0/end`,
+ * `/travellers/1/surname`); the partner is told the element or attribute of its message instead: the
+ * RoomStay (in order, one item each) or the guest's Customer (`guestTags`, from readGuests).
+ */
+export function locateRefusal(e: unknown, tag: string, guestTags: string[] = []): unknown {
+  if (!(e instanceof GatewayError) || e.violations.length === 0) return e;
+  const where = (p: string | undefined): string => {
+    const item = p && /^\/items\/(\d+)(?:\/(.+))?$/.exec(p);
+    if (item) {
+      const stay = `${tag}/RoomStays/RoomStay[${Number(item[1]) + 1}]`;
+      return item[2] && ITEM_FIELDS[item[2]] ? `${stay}/${ITEM_FIELDS[item[2]]}` : stay;
+    }
+    const guest = p && /^\/travellers\/(\d+)(?:\/(.+))?$/.exec(p);
+    const ctag = guest ? guestTags[Number(guest[1])] : undefined;
+    if (guest && ctag) return guest[2] && TRAVELLER_FIELDS[guest[2]] ? `${ctag}/${TRAVELLER_FIELDS[guest[2]]}` : ctag;
+    if (p?.startsWith('/contact') && guestTags[0]) return guestTags[0];
+    return p?.startsWith('/OTA_') ? p : tag;
+  };
+  return new GatewayError(e.code, e.message, { violations: e.violations.map((v) => ({ ...v, path: where(v.path) })), detail: e.detail });
+}
+
+/** The Document of a traveller: the first travel document and the nationality, countries in alpha-2. */
+function documentEl(t: Traveller): string {
+  const d = t.documents?.[0];
+  const nationality = alpha2Of(t.nationality);
+  if (!d && !nationality) return '';
+  return el('Document', d
+    ? { DocID: d.number, DocType: d.type === 'V' ? '1' : '2', ExpireDate: d.expiry ?? undefined, DocIssueCountry: alpha2Of(d.issuingCountry), DocHolderNationality: nationality }
+    : { DocHolderNationality: nationality });
 }
 
 /** OTA ResStatus of a canonical status. */
@@ -141,7 +229,7 @@ export async function hotelReservationEl(b: Booking, resolver: CodeResolver, opt
       el('PersonName', null, textEl('GivenName', null, t.givenName), textEl('Surname', null, t.surname)),
       i === 0 && b.contact?.phone ? el('Telephone', { PhoneNumber: b.contact.phone }) : '',
       i === 0 && b.contact?.email ? textEl('Email', null, b.contact.email) : '',
-      t.documents?.[0] ? el('Document', { DocID: t.documents[0].number, DocType: t.documents[0].type === 'V' ? '1' : '2', DocIssueCountry: t.documents[0].issuingCountry?.slice(0, 2) }) : '',
+      documentEl(t),
     )))),
   ));
   // Answering a channel, its reference is the sender's (14) and our locator the confirmation (10); pushing

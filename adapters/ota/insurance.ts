@@ -8,6 +8,7 @@
  * (or the first `CoveredTrip@Start`); the sender's own id is `PlanForBookRQ/UniqueID` (`Type="14"`).
  */
 import type { BookingItem, IsoDate, Product, Traveller } from '../../core/model';
+import { alpha3Of, countryProblem } from './countries';
 import { gwIssue } from './envelope';
 import { addDays, datePart, isIsoDate } from './dates';
 import type { CodeResolver } from './mapping';
@@ -23,7 +24,7 @@ export interface InsurancePlanRequest {
   tag: string;
 }
 
-function coveredPerson(ct: XNode): Traveller | undefined {
+function coveredPerson(ct: XNode, tag: string): Traveller | undefined {
   const cp = kid(ct, 'CoveredPerson');
   const surname = text(kid(cp, 'Surname')).trim();
   if (!surname) return undefined;
@@ -34,7 +35,11 @@ function coveredPerson(ct: XNode): Traveller | undefined {
   const doc = kids(ct, 'Document')[0];
   const docId = at(doc, 'DocID');
   // OTA DOC codes: 2 passport, 1 visa.
-  if (docId) t.documents = [{ type: at(doc, 'DocType') === '1' ? 'V' : 'P', number: docId, issuingCountry: at(doc, 'DocIssueCountry') ?? null }];
+  // OTA writes the country ISO 3166 alpha-2; the canonical model keeps alpha-3.
+  const country = at(doc, 'DocIssueCountry');
+  const issuingCountry = country === undefined ? null : alpha3Of(country);
+  if (issuingCountry === undefined) throw gwIssue('GW_BAD_INPUT', countryProblem('DocIssueCountry', country!), `${tag}/Document/@DocIssueCountry`);
+  if (docId) t.documents = [{ type: at(doc, 'DocType') === '1' ? 'V' : 'P', number: docId, issuingCountry }];
   return t;
 }
 
@@ -57,9 +62,10 @@ export async function readPlans(root: XNode, rq: 'OTA_InsuranceQuoteRQ' | 'OTA_I
     const covered = kids(kid(p, 'CoveredTravelers'), 'CoveredTraveler');
     if (covered.length === 0) throw gwIssue('GW_BAD_INPUT', 'CoveredTravelers/CoveredTraveler is missing: the plan is priced per pilgrim', `${tag}/CoveredTravelers`);
     if (covered.length > 999) throw gwIssue('GW_BAD_INPUT', `${covered.length} covered travellers is more than one plan may cover`, `${tag}/CoveredTravelers`);
-    const travellers = covered.map(coveredPerson).filter((t): t is Traveller => t !== undefined);
+    const people = covered.map((c, j) => coveredPerson(c, `${tag}/CoveredTravelers/CoveredTraveler[${j + 1}]`));
+    const travellers = people.filter((t): t is Traveller => t !== undefined);
     if (rq === 'OTA_InsuranceBookRQ' && travellers.length !== covered.length) {
-      const n = covered.findIndex((c) => !coveredPerson(c)) + 1;
+      const n = people.findIndex((t) => !t) + 1;
       throw gwIssue('GW_BAD_INPUT', 'Every covered traveller of a policy needs a Surname', `${tag}/CoveredTravelers/CoveredTraveler[${n}]/CoveredPerson/Surname`);
     }
     out.push({ planCode: planCode!, productId, start, pilgrims: covered.length, travellers, tag });

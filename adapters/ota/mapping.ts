@@ -2,12 +2,13 @@
  * Per-partner code tables (mappings/ota/<partner>.json): the partner's hotel, room (InvTypeCode) and rate
  * plan codes ↔ canonical provider, product and rate plan ids. Data, not code. A partner without a table
  * uses the hub's own codes (HotelCode = provider id, InvTypeCode = product code, RatePlanCode = rate plan
- * code), resolved through core. An unknown code is GW_UNMAPPED_CODE naming the code and where it was.
+ * code), resolved through core. An unknown code is GW_UNMAPPED_CODE (GW_UNMAPPED_ROOM_TYPE, GW_UNMAPPED_RATE_CODE for
+ * room types and rate plans) naming the code and where it was.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx, GatewayApi } from '../../core/api';
-import { GatewayError } from '../../core/errors';
+import { GatewayError, type ErrorCode } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 
 /** The JSON form of `mappings/ota/<partner>.json`. */
@@ -28,7 +29,7 @@ export interface OtaMapping {
 export interface RoomRef { hotelCode: string; invTypeCode: string; productId: string; providerId: string }
 export interface RateRef extends RoomRef { ratePlanCode: string; ratePlanId: string }
 
-/** Resolves partner codes both ways. Every miss throws GW_UNMAPPED_CODE with the code and the XPath. */
+/** Resolves partner codes both ways. Every miss throws a GW_UNMAPPED_… error with the code and the XPath. */
 export interface CodeResolver {
   readonly kind: 'table' | 'canonical';
   provider(hotelCode: string | undefined, tag: string): Promise<string>;
@@ -42,12 +43,13 @@ export interface CodeResolver {
   codeOfService(productId: string): Promise<string | undefined>;
 }
 
+/** The registry code of an unmapped partner code: OTA tells an invalid room type (402) and rate code (249) apart. */
+const UNMAPPED: Record<string, ErrorCode> = { InvTypeCode: 'GW_UNMAPPED_ROOM_TYPE', RatePlanCode: 'GW_UNMAPPED_RATE_CODE' };
+
 export function unmapped(what: string, code: string | undefined, tag: string): GatewayError {
   const message = code === undefined ? `${what} is missing` : `${what} '${code}' is not mapped for this partner`;
-  return new GatewayError(code === undefined ? 'GW_BAD_INPUT' : 'GW_UNMAPPED_CODE', message, {
-    violations: [{ code: code === undefined ? 'GW_BAD_INPUT' : 'GW_UNMAPPED_CODE', message, path: tag }],
-    detail: code === undefined ? undefined : { code },
-  });
+  const gw: ErrorCode = code === undefined ? 'GW_BAD_INPUT' : UNMAPPED[what] ?? 'GW_UNMAPPED_CODE';
+  return new GatewayError(gw, message, { violations: [{ code: gw, message, path: tag }], detail: code === undefined ? undefined : { code } });
 }
 
 /** Reverse indexes built once per table. */

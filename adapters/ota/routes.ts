@@ -13,6 +13,16 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 let defaultRegistry: OtaRegistry | undefined;
 
+/** `?limit=` of the delivery listing: 100 by default; above 1000 (what one listing returns at most) is 1000. */
+function limitOf(raw: string | null): number {
+  if (raw === null) return 100;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    const message = `limit '${raw}' must be a whole number of at least 1`;
+    throw new GatewayError('GW_BAD_INPUT', `The delivery listing is invalid: ${message}`, { violations: [{ code: 'GW_BAD_INPUT', message, path: '/limit' }] });
+  }
+  return Math.min(Number(raw), 1000);
+}
+
 /** Routes bound to a registry (default: config/ota-partners/, read once). */
 export function otaRoutes(registry?: () => OtaRegistry): Route[] {
   const reg = registry ?? (() => (defaultRegistry ??= loadRegistry()));
@@ -34,7 +44,7 @@ export function otaRoutes(registry?: () => OtaRegistry): Route[] {
           status: req.query.get('status') ?? undefined,
           locator: req.query.get('locator') ?? undefined,
           providerId: a.kind === 'operator' ? req.query.get('provider') ?? undefined : a.partnerId,
-          limit: Number(req.query.get('limit') ?? '100') || 100,
+          limit: limitOf(req.query.get('limit')),
         });
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deliveries: rows }) };
       },

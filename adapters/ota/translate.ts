@@ -80,7 +80,14 @@ export async function translateOta(xml: string, mapping?: OtaMapping): Promise<{
         if (!isGatewayError(e)) throw e;
         findings.push({ level: 'error', message: `${e.code} ${e.message}`, where: e.violations[0]?.path });
       }
-      const { travellers, contact } = hr ? readGuests(hr) : { travellers: [], contact: null };
+      let guests: Pick<ReturnType<typeof readGuests>, 'travellers' | 'contact'> = { travellers: [], contact: null };
+      try {
+        if (hr) guests = readGuests(hr, `/${doc.name}/HotelReservations/HotelReservation`);
+      } catch (e) {
+        if (!isGatewayError(e)) throw e;
+        for (const v of e.violations) findings.push({ level: 'error', message: `${v.code} ${v.message}`, where: v.path });
+      }
+      const { travellers, contact } = guests;
       if (/CardNumber/.test(xml)) findings.push({ level: 'warning', message: 'the message carries a payment card: it is masked in the archive and not stored with the booking' });
       const op = status === 'Cancel' ? 'cancel' : status === 'Modify' ? 'modify' : ids.locator && items.length === 0 ? 'confirm' : 'book';
       return { canonical: { ...header, resStatus: status, [op]: { locator: ids.locator ?? null, externalRef: ids.externalRef ?? null, hold: status === 'Initiate', items, travellers, contact } }, findings };
