@@ -9,7 +9,7 @@ import type { Actor, Booking, BookingEvent, BookingItemRequest, BookingRequest, 
 import { isProviderKind } from './model';
 import type { Clock, NewBooking, StayRow, StockDelta, Store, StoreTx } from './ports';
 import { addDays, daysBetween, eachDay } from './dates';
-import { fromMinor } from './money';
+import { fromMinor, toMinor } from './money';
 import { newLocator } from './secrets';
 
 export interface Catalog {
@@ -35,6 +35,23 @@ export function canSell(a: Actor): boolean {
 export function canRead(a: Actor, b: Booking): boolean {
   if (a.kind === 'operator' || a.partnerId === b.agentId) return true;
   return isProviderKind(a.kind) && b.items.some((it) => it.providerId === a.partnerId);
+}
+
+/**
+ * The booking as `a` may see it (call after `canRead`): the operator and the seller see all of it; a
+ * provider sees its own lines only, with their total, and the travellers and contact it serves. Another
+ * provider's lines and the package price are commercial information of the seller.
+ */
+export function bookingSeenBy(a: Actor, b: Booking): Booking {
+  if (a.kind === 'operator' || a.partnerId === b.agentId) return b;
+  return providerView(b, a.partnerId);
+}
+
+/** A provider's part of a booking: its lines and their total (zero when it has no line left). */
+export function providerView(b: Booking, providerId: string): Booking {
+  const items = b.items.filter((it) => it.providerId === providerId);
+  const totalMinor = items.reduce((s, it) => s + (toMinor(it.price.amount) ?? 0), 0);
+  return { ...b, items, total: { amount: fromMinor(totalMinor), currency: b.total.currency } };
 }
 
 function canChange(a: Actor, b: Booking): boolean {

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
-import { Bookings, canRead, unitPrice, type BookingConfig } from './booking';
+import { Bookings, bookingSeenBy, canRead, unitPrice, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
 import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
 import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './model';
@@ -373,7 +373,7 @@ class Gateway implements GatewayApi {
   async retrieve(ctx: Ctx, locator: string): Promise<Booking> {
     const b = await this.store.getBooking(normLocator(locator));
     if (!b || !canRead(ctx.actor, b)) throw gwError('GW_UNKNOWN_BOOKING', `no booking ${locator}`);
-    return b;
+    return bookingSeenBy(ctx.actor, b);
   }
 
   async findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null> {
@@ -384,7 +384,7 @@ class Gateway implements GatewayApi {
     const a = ctx.actor;
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
     if (a.kind === 'operator') return this.store.listBookings({ status: f.status, limit });
-    if (isProviderKind(a.kind)) return this.store.listBookings({ providerId: a.partnerId, status: f.status, limit });
+    if (isProviderKind(a.kind)) return (await this.store.listBookings({ providerId: a.partnerId, status: f.status, limit })).map((b) => bookingSeenBy(a, b));
     return this.store.listBookings({ agentId: a.partnerId, status: f.status, limit });
   }
 

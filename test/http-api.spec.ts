@@ -50,6 +50,32 @@ forEachBackend('JSON API', (backend) => {
     assert.deepEqual(await avail(), before.map((x) => x - 2));
   });
 
+  it("shows a provider only its own lines and their total; the seller and the operator see the whole package", async () => {
+    const items = [
+      { productId: 'QCA-SAFWA-DBL', start: addDays(s.from, 4), end: addDays(s.from, 6), quantity: 1, guests: 2 },
+      { productId: 'MED-ANSAR-DBL', start: addDays(s.from, 6), end: addDays(s.from, 8), quantity: 1, guests: 2 },
+    ];
+    const travellers = [{ surname: 'MIX', givenName: 'AMINA' }];
+    const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items, travellers, contact: { phone: '+62 1' } } });
+    assert.equal(r.status, 201, r.text);
+    const [safwa, ansar] = r.json.items;
+    const loc = r.json.locator;
+    const asAnsar = await s.request('GET', `/v1/bookings/${loc}`, { as: 'MED-ANSAR' });
+    assert.equal(asAnsar.status, 200);
+    assert.deepEqual(asAnsar.json.items, [ansar], "Safwa's line is not shown to Ansar");
+    assert.deepEqual(asAnsar.json.total, ansar.price, 'the total is that of its own lines');
+    assert.deepEqual(asAnsar.json.travellers, r.json.travellers, 'the travellers it serves are kept');
+    assert.equal(asAnsar.json.contact.phone, '+62 1');
+    const listed = (await s.request('GET', '/v1/bookings?limit=500', { as: 'MED-ANSAR' })).json.find((b: any) => b.locator === loc);
+    assert.deepEqual([listed.items, listed.total], [[ansar], ansar.price], 'the list shows the same');
+    const asSafwa = await s.request('GET', `/v1/bookings/${loc}`, { as: 'QCA-SAFWA' });
+    assert.deepEqual([asSafwa.json.items, asSafwa.json.total], [[safwa], safwa.price]);
+    for (const who of ['AG-NOOR', 'MAQAM-OPS']) {
+      const all = await s.request('GET', `/v1/bookings/${loc}`, { as: who });
+      assert.deepEqual([all.json.items, all.json.total], [r.json.items, r.json.total], `${who} sees the whole package`);
+    }
+  });
+
   describe('bad requests get a coded error and change nothing', () => {
     const cases: [string, () => Promise<{ status: number; json: any }>, number, string][] = [
       ['wrong types', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } }), 400, 'GW_BAD_INPUT'],
