@@ -88,6 +88,8 @@ forEachBackend('JSON API', (backend) => {
       ['malformed JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '{"hold": fa', headers: { 'content-type': 'application/json' } }), 400, 'GW_BAD_INPUT'],
       ['not JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '<x/>', headers: { 'content-type': 'text/xml' } }), 415, 'GW_UNSUPPORTED_MEDIA'],
       ['a method the resource does not have', () => s.request('DELETE', '/v1/bookings', { as: 'AG-NOOR' }), 405, 'GW_METHOD_NOT_ALLOWED'],
+      ['a malformed percent-escape in the path', () => s.request('GET', '/v1/products/%ZZ', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a cut UTF-8 sequence in the path', () => s.request('POST', '/v1/bookings/%E0%A4%A/cancel', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
     ];
     for (const [name, send, status, code] of cases) {
       it(name, async () => {
@@ -103,6 +105,13 @@ forEachBackend('JSON API', (backend) => {
         assert.equal(outboxAfter, outboxBefore);
       });
     }
+    it('a malformed percent-escape names the path, and an OTA partner gets it as OTA Errors', async () => {
+      const r = await s.request('GET', '/v1/bookings/%E0%A4%A', { as: 'AG-NOOR' });
+      assert.equal(r.json.detail, "the path /v1/bookings/%E0%A4%A is not valid percent-encoding: '%E0%A4%A' does not decode to UTF-8 text");
+      const ota = await s.request('POST', '/ota/OTA_%ZZ', { as: 'QCA-SAFWA', raw: '<x/>', headers: { 'content-type': 'text/xml' } });
+      assert.equal(ota.status, 400);
+      assert.match(ota.text, /<OTA_ErrorRS [^>]*ErrorCode="GW_BAD_INPUT"[^>]*ErrorMessage="the path \/ota\/OTA_%ZZ is not valid percent-encoding/);
+    });
     it('names the methods a resource has (Allow) when another is used', async () => {
       const r = await s.request('PUT', '/edifact', { as: 'AG-NOOR', raw: 'x' });
       assert.equal(r.status, 405);
