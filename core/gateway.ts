@@ -12,7 +12,7 @@ import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './mo
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
-import { addDays, daysBetween } from './dates';
+import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
 import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
@@ -306,6 +306,9 @@ class Gateway implements GatewayApi {
   /** Offers for a query, answered from the shopping cache when it can (see search-cache.ts for how stale). */
   async search(ctx: Ctx, raw: AvailabilityQuery): Promise<Offer[]> {
     const q = checkAvailabilityQuery(raw);
+    const today = hubToday(this.clock.now());
+    // Refused, not answered with nothing (which reads as sold out): a past date is a slip to be told of.
+    if (q.start < today) throw gwError('GW_BAD_DATES', `The search is invalid: start ${q.start} is in the past (today is ${today} in Makkah and Madinah, Asia/Riyadh)`, { violations: [{ code: 'GW_BAD_DATES', message: `start ${q.start} is in the past`, path: '/start' }] });
     const query = { ...q, end: q.end ?? addDays(q.start, 1) };
     const a = ctx.actor;
     const key = SearchCache.key(query, a.kind === 'operator' ? '*' : isProviderKind(a.kind) ? a.partnerId : 'public');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../core/paths';
+import { hubToday } from '../core/dates';
 
 const BIN = path.join(projectRoot(), 'bin', 'maqam.js');
 
@@ -48,7 +49,7 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     const health = await (await fetch(`${base}/health`)).json() as { status: string; store: { kind: string } };
     assert.equal(health.status, 'ok');
     assert.equal(health.store.kind, 'pglite');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = hubToday(new Date());
     const auth = 'Basic ' + Buffer.from('AG-NOOR:demo-noor-secret').toString('base64');
     const r = await fetch(`${base}/v1/availability?kind=transport&origin=JED&start=${today}&guests=1&quantity=4`, { headers: { authorization: auth } });
     const offers = (await r.json() as { offers: { product: { id: string } }[] }).offers;

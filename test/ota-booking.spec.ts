@@ -101,6 +101,21 @@ forEachBackend('OTA shopping and booking for channels', (backend) => {
     assert.match(read.text, /<Surname>Rahman<\/Surname>/);
   });
 
+  it('refuses a stay or a search starting before today with Errors EWT 3 / ERR 15 (GW_BAD_DATES), holding nothing', async () => {
+    const yesterday = addDays(o.w.from, -1);
+    const before = await rooms();
+    const res = await o.post('/ota/OTA_HotelResRQ', `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Initiate">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="SKY-PAST-1"/>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', yesterday, o.w.from) + guests + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`);
+    assertValidOta(res.text);
+    assert.match(res.text, new RegExp(`<Errors><Error Type="3" Code="15" ShortText="GW_BAD_DATES"[^>]*>start ${yesterday} is in the past: today is ${o.w.from} in Makkah`));
+    const avail = await o.post('/ota/OTA_HotelAvailRQ', `<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0">${sky()}<AvailRequestSegments><AvailRequestSegment><StayDateRange Start="${yesterday}" End="${o.w.from}"/>`
+      + `<RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
+      + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`);
+    assertValidOta(avail.text);
+    assert.match(avail.text, /<Errors><Error Type="3" Code="15" ShortText="GW_BAD_DATES"[^>]*>[^<]*is in the past/);
+    assert.deepEqual(await rooms(), before);
+  });
+
   it('takes OTA_HotelResNotifRQ pushes idempotently on the channel reservation id (Commit, repeat, Modify, Cancel)', async () => {
     const before = await rooms();
     const notif = (status: string, s = start, e = end, echo = status) => `<OTA_HotelResNotifRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="${status}" EchoToken="${echo}">${sky()}<HotelReservations><HotelReservation>`

@@ -9,7 +9,7 @@ import { migrate } from '../postgres/migrate';
 import { createStore } from '../postgres/store';
 import { createGateway } from '../../core/gateway';
 import { seedWorld } from '../../core/seed';
-import { today } from '../../core/dates';
+import { hubToday } from '../../core/dates';
 import { extraCommands } from './commands';
 
 export interface Io {
@@ -62,7 +62,7 @@ export async function main(args: string[], io: Io = { stdout: process.stdout, st
         await migrate(db);
         const store = createStore(db);
         const r = await seedWorld(createGateway({ store }), store, loadDemoWorld(), {
-          from: today(new Date()), days: config.seedDays, progress: (m) => io.stderr.write(m + '\n'),
+          from: hubToday(new Date()), days: config.seedDays, progress: (m) => io.stderr.write(m + '\n'),
         });
         await db.close();
         io.stdout.write(`demo world ready: ${r.partners} partners, ${r.products} products, ${config.seedDays} days of inventory and rates\n`);
@@ -89,7 +89,7 @@ async function start(io: Io): Promise<number> {
   io.stdout.write(`Maqam gateway listening on ${base} (store: ${app.store.kind})
 Try it:
   curl ${base}/health
-  curl -u AG-NOOR:demo-noor-secret "${base}/v1/availability?kind=hotel&city=QCA&start=${today(new Date())}&end=${addDaysIso(today(new Date()), 3)}&guests=2"
+  curl -u AG-NOOR:demo-noor-secret "${base}/v1/availability?kind=hotel&city=QCA&start=${hubToday(new Date())}&end=${addDaysIso(hubToday(new Date()), 3)}&guests=2"
 `);
   await new Promise<void>((resolve) => {
     const bye = (sig: string) => { log.info('stopping', { signal: sig }); resolve(); };
