@@ -12,6 +12,7 @@ import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './mo
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
+import { inventoryRefusal } from './ari-rules';
 import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
@@ -264,9 +265,8 @@ class Gateway implements GatewayApi {
     const p = await this.ownedProduct(ctx, u.productId);
     return this.idempotent(ctx, 'inventory', u, async (t) => {
       const r = await t.updateInventory(u, p.providerId);
-      if (r.belowCommitted.length) {
-        throw gwError('GW_BELOW_COMMITTED', `${p.id}: the allotment would fall below what is sold and held on ${r.belowCommitted.slice(0, 5).join(', ')}${r.belowCommitted.length > 5 ? ` and ${r.belowCommitted.length - 5} more days` : ''}`, { detail: { days: r.belowCommitted } });
-      }
+      const refused = inventoryRefusal(p.id, r);
+      if (refused) throw refused;
       return { changed: r.changed };
     });
   }
