@@ -8,7 +8,7 @@ import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
 import { Bookings, bookingSeenBy, canRead, unitPrice, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
 import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
-import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './model';
+import { isProviderKind, manifestLegs, PARTNER_KINDS } from './model';
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
@@ -16,7 +16,7 @@ import { inventoryRefusal } from './ari-rules';
 import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -175,23 +175,13 @@ class Gateway implements GatewayApi {
   async createProduct(ctx: Ctx, np: NewProduct): Promise<Product> {
     const a = ctx.actor;
     if (a.kind !== 'operator' && !isProviderKind(a.kind)) throw gwError('GW_FORBIDDEN', 'only providers and the operator create products');
-    const c = new Checker();
-    const r = c.object(np, '') ?? {};
-    c.str(r, 'code', '', { required: true, pattern: CODE });
-    c.str(r, 'name', '', { required: true, max: 200 });
-    c.str(r, 'id', '', { pattern: /^[A-Z0-9][A-Z0-9_.-]{1,79}$/ });
-    for (const k of ['city', 'origin', 'destination']) c.str(r, k, '', { pattern: CITY });
-    c.int(r, 'maxGuests', '', 1, 99);
-    c.bool(r, 'public', '');
-    if (r.pricing !== undefined && r.pricing !== 'per_night' && r.pricing !== 'per_unit') c.add('/pricing', 'pricing must be per_night or per_unit');
-    if (r.kind !== undefined && !(SERVICE_KINDS as readonly unknown[]).includes(r.kind)) c.add('/kind', `kind must be one of ${SERVICE_KINDS.join(', ')}`);
-    if (r.details !== undefined && (typeof r.details !== 'object' || r.details === null || Array.isArray(r.details))) c.add('/details', 'details must be an object');
-    c.done('The product is invalid');
+    checkNewProduct(np);
     const providerId = a.kind === 'operator' ? np.providerId : a.partnerId;
     if (!providerId) throw gwError('GW_BAD_INPUT', 'providerId is required', { violations: [{ code: 'GW_BAD_INPUT', message: 'providerId is required', path: '/providerId' }] });
     if (a.kind !== 'operator' && np.providerId && np.providerId !== a.partnerId) throw gwError('GW_FORBIDDEN', 'a provider creates products only for itself');
     const provider = await this.store.getPartner(providerId);
     if (!provider || !isProviderKind(provider.kind)) throw gwError('GW_BAD_INPUT', `${providerId} is not a provider`);
+    checkOwnId(np.id, providerId, np.code, 'the provider');
     const kind = np.kind ?? provider.kind;
     if (kind !== provider.kind) throw gwError('GW_BAD_INPUT', `${providerId} is a ${provider.kind} provider and cannot sell ${kind}`);
     const product: Product = {
@@ -229,16 +219,9 @@ class Gateway implements GatewayApi {
   }
 
   async createRatePlan(ctx: Ctx, nr: NewRatePlan): Promise<RatePlan> {
-    const c = new Checker();
-    const r = c.object(nr, '') ?? {};
-    c.str(r, 'productId', '', { required: true, max: 80 });
-    c.str(r, 'code', '', { required: true, pattern: CODE });
-    c.str(r, 'name', '', { required: true, max: 200 });
-    c.str(r, 'currency', '', { pattern: /^[A-Z]{3}$/ });
-    c.str(r, 'mealPlan', '', { max: 20 });
-    c.bool(r, 'refundable', '');
-    c.done('The rate plan is invalid');
+    checkNewRatePlan(nr);
     const p = await this.ownedProduct(ctx, nr.productId);
+    checkOwnId(nr.id, p.id, nr.code, 'the product');
     const rp: RatePlan = {
       id: nr.id ?? `${p.id}-${nr.code.toUpperCase()}`, productId: p.id, code: nr.code, name: nr.name,
       currency: nr.currency ?? 'SAR', mealPlan: nr.mealPlan ?? null, refundable: nr.refundable ?? true,

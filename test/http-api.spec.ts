@@ -112,6 +112,22 @@ forEachBackend('JSON API', (backend) => {
       assert.equal(ota.status, 400);
       assert.match(ota.text, /<OTA_ErrorRS [^>]*ErrorCode="GW_BAD_INPUT"[^>]*ErrorMessage="the path \/ota\/OTA_%ZZ is not valid percent-encoding/);
     });
+    it("refuses a product or rate plan id under another provider's prefix, storing nothing; its own prefix is taken", async () => {
+      const r = await s.request('POST', '/v1/products', { as: 'QCA-SAFWA', body: { code: 'SUITE', name: 'Suite', id: 'QCA-AJYAD-TRP2' } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.code, 'GW_BAD_INPUT');
+      assert.deepEqual(r.json.violations, [{ code: 'GW_BAD_INPUT', path: '/id', message: 'id QCA-AJYAD-TRP2 must start with QCA-SAFWA- (the provider\'s id), e.g. QCA-SAFWA-SUITE; leave it out to get that one' }]);
+      assert.equal((await s.request('GET', '/v1/products/QCA-AJYAD-TRP2', { as: 'MAQAM-OPS' })).status, 404);
+      const asOperator = await s.request('POST', '/v1/products', { as: 'MAQAM-OPS', body: { providerId: 'QCA-SAFWA', code: 'SUITE', name: 'Suite', id: 'QCA-AJYAD-TRP2' } });
+      assert.equal(asOperator.json.code, 'GW_BAD_INPUT', 'the operator too names a product under its provider');
+      const plan = await s.request('POST', '/v1/products/QCA-SAFWA-DBL/rate-plans', { as: 'QCA-SAFWA', body: { code: 'HB', name: 'Half board', id: 'QCA-AJYAD-TRP-HB' } });
+      assert.equal(plan.status, 400);
+      assert.equal(plan.json.violations[0].path, '/id');
+      assert.equal((await s.request('GET', '/v1/products/QCA-SAFWA-DBL/rate-plans', { as: 'QCA-SAFWA' })).json.some((p: any) => p.id === 'QCA-AJYAD-TRP-HB'), false);
+      const own = await s.request('POST', '/v1/products', { as: 'QCA-SAFWA', body: { code: 'SUITE', name: 'Suite', id: 'QCA-SAFWA-ROYAL-SUITE' } });
+      assert.equal(own.status, 201, own.text);
+      assert.equal(own.json.providerId, 'QCA-SAFWA');
+    });
     it('names the methods a resource has (Allow) when another is used', async () => {
       const r = await s.request('PUT', '/edifact', { as: 'AG-NOOR', raw: 'x' });
       assert.equal(r.status, 405);
