@@ -70,6 +70,17 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.ok(lines.includes('PRD+HTL+QCA-SAFWA-DBL+QCA-SAFWA:DBL'), sent.stdout);
     assert.ok(!lines.some((l) => /^(ERI|UCI)/.test(l)), sent.stdout);
 
+    // the README's OTA update from a property system, run as written from the project's directory
+    const ota = /```sh\n(# an OTA availability update from a property system\n[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(ota, 'the README shows an OTA update');
+    const pushed = spawnSync('bash', ['-c', ota.replaceAll('localhost:8080', base.replace('http://', ''))], { encoding: 'utf8', timeout: 30_000, cwd: projectRoot() });
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.match(pushed.stdout, /^<\?xml[^>]*\?>\s*<OTA_HotelAvailNotifRS [^>]*EchoToken="fx-1"[^>]*><Success\/><\/OTA_HotelAvailNotifRS>$/, pushed.stdout);
+    const y = new Date().getUTCFullYear() + 1;
+    const safwa = 'Basic ' + Buffer.from('QCA-SAFWA:demo-safwa-secret').toString('base64');
+    const quad = await (await fetch(`${base}/v1/products/QCA-SAFWA-QUAD/inventory?from=${y}-03-10&to=${y}-03-12`, { headers: { authorization: safwa } })).json() as { closedToDeparture: boolean }[];
+    assert.deepEqual(quad.map((d) => d.closedToDeparture), [true, true, true], 'next March took the update');
+
     const gone = new Promise((res) => child!.once('exit', res));
     child.kill('SIGTERM');
     assert.equal(await gone, 0, 'stops cleanly on SIGTERM');
