@@ -16,7 +16,7 @@ import { inventoryRefusal } from './ari-rules';
 import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, PARTNER_ID } from './validate';
+import { checkAirSegment, checkAvailabilityQuery, checkBookingFilter, checkBookingRequest, checkInventoryUpdate, checkItems, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -366,12 +366,12 @@ class Gateway implements GatewayApi {
     return this.store.findBookingByExternalRef(ctx.actor.partnerId, externalRef);
   }
 
-  async listBookings(ctx: Ctx, f: { status?: string; limit?: number } = {}): Promise<Booking[]> {
+  async listBookings(ctx: Ctx, raw: { status?: string; limit?: number } = {}): Promise<Booking[]> {
     const a = ctx.actor;
-    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-    if (a.kind === 'operator') return this.store.listBookings({ status: f.status, limit });
-    if (isProviderKind(a.kind)) return (await this.store.listBookings({ providerId: a.partnerId, status: f.status, limit })).map((b) => bookingSeenBy(a, b));
-    return this.store.listBookings({ agentId: a.partnerId, status: f.status, limit });
+    const { status, limit } = checkBookingFilter(raw);
+    if (a.kind === 'operator') return this.store.listBookings({ status, limit });
+    if (isProviderKind(a.kind)) return (await this.store.listBookings({ providerId: a.partnerId, status, limit })).map((b) => bookingSeenBy(a, b));
+    return this.store.listBookings({ agentId: a.partnerId, status, limit });
   }
 
   expireHolds(): Promise<number> {

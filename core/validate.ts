@@ -4,8 +4,8 @@
  */
 import type { Violation } from './errors';
 import { assertNoViolations } from './errors';
-import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, RateUpdate, Traveller, Weekday } from './model';
-import { WEEKDAYS, SERVICE_KINDS } from './model';
+import type { AvailabilityQuery, BookingItemRequest, BookingRequest, BookingStatus, InventoryUpdate, RateUpdate, Traveller, Weekday } from './model';
+import { BOOKING_STATUSES, WEEKDAYS, SERVICE_KINDS } from './model';
 import { daysBetween, isIsoDate } from './dates';
 import { CURRENCY, toMinor } from './money';
 
@@ -188,6 +188,16 @@ export function checkItems(raw: unknown): BookingItemRequest[] {
   else raw.forEach((it, i) => checkItem(c, it, `/items/${i}`));
   c.done('The change is invalid');
   return raw as BookingItemRequest[];
+}
+
+/** Checks the filter of a booking list: a known status, and 1 to 500 bookings (50 when not given). */
+export function checkBookingFilter(raw: unknown): { status?: BookingStatus; limit: number } {
+  const c = new Checker();
+  const r = c.object(raw ?? {}, '') ?? {};
+  if (r.status !== undefined && !(BOOKING_STATUSES as readonly unknown[]).includes(r.status)) c.add('/status', `status must be one of ${BOOKING_STATUSES.join(', ')}`);
+  const limit = c.int(r, 'limit', '', 1, 500);
+  c.done('The booking filter is invalid');
+  return { status: r.status as BookingStatus | undefined, limit: limit ?? 50 };
 }
 
 /** Product and rate plan ids: upper case, as partner ids, so a default `<provider>-<CODE>` id is one. */

@@ -88,6 +88,10 @@ forEachBackend('JSON API', (backend) => {
       ['malformed JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '{"hold": fa', headers: { 'content-type': 'application/json' } }), 400, 'GW_BAD_INPUT'],
       ['not JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '<x/>', headers: { 'content-type': 'text/xml' } }), 415, 'GW_UNSUPPORTED_MEDIA'],
       ['a method the resource does not have', () => s.request('DELETE', '/v1/bookings', { as: 'AG-NOOR' }), 405, 'GW_METHOD_NOT_ALLOWED'],
+      ['an unknown status filter', () => s.request('GET', '/v1/bookings?status=bogus', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit of 0', () => s.request('GET', '/v1/bookings?limit=0', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit that is not a number', () => s.request('GET', '/v1/bookings?limit=ten', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit above 500', () => s.request('GET', '/v1/bookings?limit=501', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
       ['a malformed percent-escape in the path', () => s.request('GET', '/v1/products/%ZZ', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
       ['a cut UTF-8 sequence in the path', () => s.request('POST', '/v1/bookings/%E0%A4%A/cancel', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
     ];
@@ -127,6 +131,14 @@ forEachBackend('JSON API', (backend) => {
       const own = await s.request('POST', '/v1/products', { as: 'QCA-SAFWA', body: { code: 'SUITE', name: 'Suite', id: 'QCA-SAFWA-ROYAL-SUITE' } });
       assert.equal(own.status, 201, own.text);
       assert.equal(own.json.providerId, 'QCA-SAFWA');
+    });
+    it('says which booking filter is wrong, and a valid one still lists', async () => {
+      const r = await s.request('GET', '/v1/bookings?status=bogus&limit=0', { as: 'AG-NOOR' });
+      assert.deepEqual(r.json.violations.map((v: any) => [v.path, v.message]), [['/status', 'status must be one of held, confirmed, cancelled, expired'], ['/limit', 'limit must be between 1 and 500']]);
+      const ok = await s.request('GET', '/v1/bookings?status=confirmed&limit=1', { as: 'AG-NOOR' });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.json.length, 1);
+      assert.equal(ok.json[0].status, 'confirmed');
     });
     it('names the methods a resource has (Allow) when another is used', async () => {
       const r = await s.request('PUT', '/edifact', { as: 'AG-NOOR', raw: 'x' });
