@@ -343,17 +343,21 @@ class Gateway implements GatewayApi {
     return this.bookings.book(ctx, req, (fn) => this.idempotent(ctx, 'book', req, fn, true));
   }
 
+  // The operation key takes the normalised locator: a replay spelling it in lower case is the same request.
   async confirm(ctx: Ctx, locator: string): Promise<Booking> {
-    return this.bookings.confirm(ctx, normLocator(locator), (fn) => this.idempotent(ctx, `confirm:${locator}`, {}, fn));
+    const l = normLocator(locator);
+    return this.bookings.confirm(ctx, l, (fn) => this.idempotent(ctx, `confirm:${l}`, {}, fn));
   }
 
   async cancel(ctx: Ctx, locator: string): Promise<Booking> {
-    return this.bookings.cancel(ctx, normLocator(locator), (fn) => this.idempotent(ctx, `cancel:${locator}`, {}, fn));
+    const l = normLocator(locator);
+    return this.bookings.cancel(ctx, l, (fn) => this.idempotent(ctx, `cancel:${l}`, {}, fn));
   }
 
   async modify(ctx: Ctx, locator: string, change: { items: BookingRequest['items'] }): Promise<Booking> {
     const items = checkItems((change as { items?: unknown } | null)?.items);
-    return this.bookings.modify(ctx, normLocator(locator), items, (fn) => this.idempotent(ctx, `modify:${locator}`, items, fn));
+    const l = normLocator(locator);
+    return this.bookings.modify(ctx, l, items, (fn) => this.idempotent(ctx, `modify:${l}`, items, fn));
   }
 
   async retrieve(ctx: Ctx, locator: string): Promise<Booking> {

@@ -76,6 +76,19 @@ forEachBackend('JSON API', (backend) => {
     }
   });
 
+  it('replays a confirm and a cancel whose locator is spelt in lower case the second time', async () => {
+    const held = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: true, items: [{ ...stay(), quantity: 1 }] } });
+    const loc: string = held.json.locator;
+    for (const action of ['confirm', 'cancel']) {
+      const headers = { 'idempotency-key': `${action}-${loc}` };
+      const first = await s.request('POST', `/v1/bookings/${loc}/${action}`, { as: 'AG-NOOR', headers });
+      assert.equal(first.status, 200, first.text);
+      const again = await s.request('POST', `/v1/bookings/${loc.toLowerCase()}/${action}`, { as: 'AG-NOOR', headers });
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.json, first.json, 'the stored answer');
+    }
+  });
+
   describe('bad requests get a coded error and change nothing', () => {
     const cases: [string, () => Promise<{ status: number; json: any }>, number, string][] = [
       ['wrong types', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } }), 400, 'GW_BAD_INPUT'],
