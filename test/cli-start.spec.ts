@@ -111,6 +111,15 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.equal(fs.existsSync(path.join(dir, 'never')), false, 'nothing is opened before the profiles are checked');
   });
 
+  it('maqam help lists the channel commands with their arguments', () => {
+    const r = spawnSync(process.execPath, [BIN, 'help'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0);
+    for (const line of ['maqam channels status [--json]', 'maqam channels dead-letters [NAME] [--json]', 'maqam channels replay ID... | --all [NAME]',
+      'maqam channels replay --outbox ID... | --all', 'maqam channels resync NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (default: today and one year ahead)']) {
+      assert.ok(r.stdout.split('\n').some((l) => l.trim() === line), `maqam help shows "${line}":\n${r.stdout}`);
+    }
+  });
+
   it('prints usage for an unknown command', () => {
     const r = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 2);

@@ -11,6 +11,7 @@ import { createGateway } from '../../core/gateway';
 import { seedWorld } from '../../core/seed';
 import { hubToday } from '../../core/dates';
 import { extraCommands } from './commands';
+import { CHANNELS_USAGE } from '../channels/cli';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -26,7 +27,8 @@ usage:
   maqam translate FILE        translate an EDIFACT interchange or OTA XML message into canonical JSON
   maqam edifact parse FILE    print the segment tree of an interchange as JSON
   maqam edifact ack FILE      print the CONTRL the gateway would send for an interchange
-  maqam channels status|dead-letters|replay|resync   operate ARI distribution channels
+  maqam channels …            operate ARI distribution channels:
+${CHANNELS_USAGE.replaceAll('  maqam', '    maqam')}
   maqam prune                 delete what the retention settings no longer keep, and print the counts
   maqam help                  this text
 
