@@ -13,7 +13,7 @@ import { migrate } from '../adapters/postgres/migrate';
 import { createStore } from '../adapters/postgres/store';
 import { createGateway } from '../core/gateway';
 import { seedWorld } from '../core/seed';
-import { addDays, today } from '../core/dates';
+import { addDays, hubToday } from '../core/dates';
 import { loadDemoWorld } from '../adapters/cli/app';
 import { newLocator } from '../core/secrets';
 
@@ -60,7 +60,7 @@ export async function run(args: string[]): Promise<void> {
     await migrate(db);
     const store = createStore(db);
     const gateway = createGateway({ store });
-    const from = today(new Date());
+    const from = hubToday(new Date());
     const days = 30;
     console.log('seeding the demo world with a large allotment …');
     await seedWorld(gateway, store, loadDemoWorld(), { from, days });

@@ -74,6 +74,7 @@ export interface GatewayApi {
   modify(ctx: Ctx, locator: string, change: { items: BookingItemRequest[] }): Promise<Booking>;
   retrieve(ctx: Ctx, locator: string): Promise<Booking>;
   findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null>;
+  /** The caller's bookings, newest first: `status` one of held, confirmed, cancelled, expired; `limit` 1–500 (50). */
   listBookings(ctx: Ctx, filter?: { status?: string; limit?: number }): Promise<Booking[]>;
 
   /** Stores airline bookings (PNRs) reported by an airline system or GDS; a report replaces the reporter's previous one. */

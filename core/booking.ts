@@ -5,11 +5,11 @@
  */
 import type { Ctx } from './api';
 import { gwError, GatewayError, type Violation } from './errors';
-import type { Actor, Booking, BookingEvent, BookingItemRequest, BookingRequest, BookingStatus, IsoDate, Product, RatePlan } from './model';
+import type { Actor, Booking, BookingEvent, BookingItem, BookingItemRequest, BookingRequest, BookingStatus, IsoDate, Product, RatePlan } from './model';
 import { isProviderKind } from './model';
 import type { Clock, NewBooking, StayRow, StockDelta, Store, StoreTx } from './ports';
-import { addDays, daysBetween, eachDay } from './dates';
-import { fromMinor } from './money';
+import { addDays, daysBetween, eachDay, hubToday } from './dates';
+import { fromMinor, toMinor } from './money';
 import { newLocator } from './secrets';
 
 export interface Catalog {
@@ -37,6 +37,23 @@ export function canRead(a: Actor, b: Booking): boolean {
   return isProviderKind(a.kind) && b.items.some((it) => it.providerId === a.partnerId);
 }
 
+/**
+ * The booking as `a` may see it (call after `canRead`): the operator and the seller see all of it; a
+ * provider sees its own lines only, with their total, and the travellers and contact it serves. Another
+ * provider's lines and the package price are commercial information of the seller.
+ */
+export function bookingSeenBy(a: Actor, b: Booking): Booking {
+  if (a.kind === 'operator' || a.partnerId === b.agentId) return b;
+  return providerView(b, a.partnerId);
+}
+
+/** A provider's part of a booking: its lines and their total (zero when it has no line left). */
+export function providerView(b: Booking, providerId: string): Booking {
+  const items = b.items.filter((it) => it.providerId === providerId);
+  const totalMinor = items.reduce((s, it) => s + (toMinor(it.price.amount) ?? 0), 0);
+  return { ...b, items, total: { amount: fromMinor(totalMinor), currency: b.total.currency } };
+}
+
 function canChange(a: Actor, b: Booking): boolean {
   return a.kind === 'operator' || a.partnerId === b.agentId;
 }
@@ -62,8 +79,12 @@ export class Bookings {
     private readonly config: BookingConfig,
   ) {}
 
-  /** Resolves, checks rules and prices every item; lists every violation, not only the first. */
-  async price(actor: Actor, items: BookingItemRequest[]): Promise<{ items: PricedItem[]; currency: string; totalMinor: number }> {
+  /**
+   * Resolves, checks rules and prices every item; lists every violation, not only the first. No item may
+   * start before `today` unless it is a line of `booked` (the booking being modified) whose nights before
+   * today stay as booked.
+   */
+  async price(actor: Actor, items: BookingItemRequest[], today: IsoDate, booked: BookingItem[] = []): Promise<{ items: PricedItem[]; currency: string; totalMinor: number }> {
     const violations: Violation[] = [];
     const priced: PricedItem[] = [];
     for (const [i, it] of items.entries()) {
@@ -71,6 +92,11 @@ export class Bookings {
       const product = await this.catalog.product(it.productId);
       if (!product || (!product.public && actor.kind !== 'operator' && product.providerId !== actor.partnerId)) {
         violations.push({ code: 'GW_UNKNOWN_PRODUCT', message: `unknown product ${it.productId}`, path: `${path}/productId` });
+        continue;
+      }
+      const past = pastStart(it, today, booked);
+      if (past) {
+        violations.push({ code: 'GW_BAD_DATES', message: past, path: `${path}/start` });
         continue;
       }
       let ratePlan: RatePlan | null;
@@ -147,8 +173,8 @@ export class Bookings {
   async book(ctx: Ctx, req: BookingRequest, inTx: <T>(fn: (t: StoreTx) => Promise<T>) => Promise<T>): Promise<Booking> {
     const actor = ctx.actor;
     if (!canSell(actor)) throw gwError('GW_FORBIDDEN', `a ${actor.kind} partner cannot sell; bookings are made by agencies, channels and GDSs`);
-    const { items, currency, totalMinor } = await this.price(actor, req.items);
     const now = this.clock.now();
+    const { items, currency, totalMinor } = await this.price(actor, req.items, hubToday(now));
     const status: BookingStatus = req.hold ? 'held' : 'confirmed';
     const holdSeconds = Math.min(req.holdSeconds ?? this.config.holdSeconds, this.config.maxHoldSeconds);
     const holdExpiresAt = req.hold ? new Date(now.getTime() + holdSeconds * 1000) : null;
@@ -230,11 +256,18 @@ export class Bookings {
 
   async modify(ctx: Ctx, locator: string, items: BookingItemRequest[], inTx: <T>(fn: (t: StoreTx) => Promise<T>) => Promise<T>): Promise<Booking> {
     const now = this.clock.now();
-    const priced = await this.price(ctx.actor, items);
+    const today = hubToday(now);
+    // A stay already begun may be kept (or extended, or shortened to today) in a modification; read the
+    // booked lines for that check only when an item starts before today, and check again under the lock.
+    const current = items.some((it) => it.start < today) ? await this.store.getBooking(locator) : null;
+    const begun = current && canChange(ctx.actor, current) ? current.items : [];
+    const priced = await this.price(ctx.actor, items, today, begun);
     const out = await inTx(async (t) => {
       const { b, expired } = await this.lockForChange(t, ctx.actor, locator, now);
       if (expired) return { expired: true as const, b };
       if (b.status !== 'held' && b.status !== 'confirmed') throw gwError('GW_INVALID_STATE', `booking ${locator} is ${b.status} and cannot be modified`);
+      const moved = items.map((it, i) => ({ message: pastStart(it, today, b.items), path: `/items/${i}/start` })).filter((v) => v.message);
+      if (moved.length) throw gwError('GW_BAD_DATES', moved[0].message!, { violations: moved.map((v) => ({ code: 'GW_BAD_DATES', message: v.message!, path: v.path })) });
       const field = b.status === 'held' ? 'held' : 'sold';
       // Old stock released and new stock taken as one netted delta per product-day, in one statement:
       // there is no moment where both, or neither, hold the stock.
@@ -268,6 +301,21 @@ export class Bookings {
       if (n < batch) return total;
     }
   }
+}
+
+/**
+ * Why an item may not start on its start date, or null: a start before today is refused, except for a line
+ * already booked (same product, rate plan, quantity, guests and start) whose nights before today are
+ * unchanged, so a stay in progress can be modified from today on.
+ */
+function pastStart(it: BookingItemRequest, today: IsoDate, booked: BookingItem[]): string | null {
+  if (it.start >= today) return null;
+  const until = (end: IsoDate) => (end < today ? end : today);
+  const end = it.end ?? addDays(it.start, 1);
+  const kept = booked.some((l) => l.productId === it.productId && l.start === it.start && l.quantity === it.quantity && l.guests === it.guests
+    && (it.ratePlanId === undefined || it.ratePlanId === l.ratePlanId) && until(l.end) === until(end));
+  if (kept) return null;
+  return `start ${it.start} is in the past: today is ${today} in Makkah and Madinah (Asia/Riyadh)${booked.length ? '; a stay already begun may only be changed from today on' : ''}`;
 }
 
 function providersOf(items: { providerId: string }[]): string[] {

@@ -47,3 +47,14 @@ export function weekdayOf(d: IsoDate): Weekday {
 export function today(now: Date): IsoDate {
   return now.toISOString().slice(0, 10);
 }
+
+/**
+ * The hub's services are in Makkah and Madinah, on Asia/Riyadh time: UTC+3 all year (Saudi Arabia keeps
+ * no daylight saving time), so a fixed offset needs no time zone database.
+ */
+const HUB_UTC_OFFSET_MS = 3 * 3_600_000;
+
+/** Today's date where the services are delivered (Asia/Riyadh): no stay may start before it. */
+export function hubToday(now: Date): IsoDate {
+  return new Date(now.getTime() + HUB_UTC_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -5,17 +5,18 @@
  */
 import crypto from 'node:crypto';
 import type { Ctx, GatewayApi, NewProduct, NewRatePlan } from './api';
-import { Bookings, canRead, unitPrice, type BookingConfig } from './booking';
+import { Bookings, bookingSeenBy, canRead, unitPrice, type BookingConfig } from './booking';
 import { gwError, isGatewayError, GatewayError } from './errors';
 import type { Actor, AirBooking, AvailabilityQuery, Booking, BookingRequest, InventoryUpdate, Manifest, Offer, Partner, Product, RatePlan, RateUpdate } from './model';
-import { isProviderKind, manifestLegs, PARTNER_KINDS, SERVICE_KINDS } from './model';
+import { isProviderKind, manifestLegs, PARTNER_KINDS } from './model';
 import type { Clock, Store, StoreTx } from './ports';
 import { systemClock } from './ports';
 import { SearchCache } from './search-cache';
-import { addDays, daysBetween, today } from './dates';
+import { inventoryRefusal } from './ari-rules';
+import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAirSegment, checkAvailabilityQuery, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkRateUpdate, checkReportedTraveller, Checker, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAirSegment, checkAvailabilityQuery, checkBookingFilter, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -174,23 +175,13 @@ class Gateway implements GatewayApi {
   async createProduct(ctx: Ctx, np: NewProduct): Promise<Product> {
     const a = ctx.actor;
     if (a.kind !== 'operator' && !isProviderKind(a.kind)) throw gwError('GW_FORBIDDEN', 'only providers and the operator create products');
-    const c = new Checker();
-    const r = c.object(np, '') ?? {};
-    c.str(r, 'code', '', { required: true, pattern: CODE });
-    c.str(r, 'name', '', { required: true, max: 200 });
-    c.str(r, 'id', '', { pattern: /^[A-Z0-9][A-Z0-9_.-]{1,79}$/ });
-    for (const k of ['city', 'origin', 'destination']) c.str(r, k, '', { pattern: CITY });
-    c.int(r, 'maxGuests', '', 1, 99);
-    c.bool(r, 'public', '');
-    if (r.pricing !== undefined && r.pricing !== 'per_night' && r.pricing !== 'per_unit') c.add('/pricing', 'pricing must be per_night or per_unit');
-    if (r.kind !== undefined && !(SERVICE_KINDS as readonly unknown[]).includes(r.kind)) c.add('/kind', `kind must be one of ${SERVICE_KINDS.join(', ')}`);
-    if (r.details !== undefined && (typeof r.details !== 'object' || r.details === null || Array.isArray(r.details))) c.add('/details', 'details must be an object');
-    c.done('The product is invalid');
+    checkNewProduct(np);
     const providerId = a.kind === 'operator' ? np.providerId : a.partnerId;
     if (!providerId) throw gwError('GW_BAD_INPUT', 'providerId is required', { violations: [{ code: 'GW_BAD_INPUT', message: 'providerId is required', path: '/providerId' }] });
     if (a.kind !== 'operator' && np.providerId && np.providerId !== a.partnerId) throw gwError('GW_FORBIDDEN', 'a provider creates products only for itself');
     const provider = await this.store.getPartner(providerId);
     if (!provider || !isProviderKind(provider.kind)) throw gwError('GW_BAD_INPUT', `${providerId} is not a provider`);
+    checkOwnId(np.id, providerId, np.code, 'the provider');
     const kind = np.kind ?? provider.kind;
     if (kind !== provider.kind) throw gwError('GW_BAD_INPUT', `${providerId} is a ${provider.kind} provider and cannot sell ${kind}`);
     const product: Product = {
@@ -228,16 +219,9 @@ class Gateway implements GatewayApi {
   }
 
   async createRatePlan(ctx: Ctx, nr: NewRatePlan): Promise<RatePlan> {
-    const c = new Checker();
-    const r = c.object(nr, '') ?? {};
-    c.str(r, 'productId', '', { required: true, max: 80 });
-    c.str(r, 'code', '', { required: true, pattern: CODE });
-    c.str(r, 'name', '', { required: true, max: 200 });
-    c.str(r, 'currency', '', { pattern: /^[A-Z]{3}$/ });
-    c.str(r, 'mealPlan', '', { max: 20 });
-    c.bool(r, 'refundable', '');
-    c.done('The rate plan is invalid');
+    checkNewRatePlan(nr);
     const p = await this.ownedProduct(ctx, nr.productId);
+    checkOwnId(nr.id, p.id, nr.code, 'the product');
     const rp: RatePlan = {
       id: nr.id ?? `${p.id}-${nr.code.toUpperCase()}`, productId: p.id, code: nr.code, name: nr.name,
       currency: nr.currency ?? 'SAR', mealPlan: nr.mealPlan ?? null, refundable: nr.refundable ?? true,
@@ -264,9 +248,8 @@ class Gateway implements GatewayApi {
     const p = await this.ownedProduct(ctx, u.productId);
     return this.idempotent(ctx, 'inventory', u, async (t) => {
       const r = await t.updateInventory(u, p.providerId);
-      if (r.belowCommitted.length) {
-        throw gwError('GW_BELOW_COMMITTED', `${p.id}: the allotment would fall below what is sold and held on ${r.belowCommitted.slice(0, 5).join(', ')}${r.belowCommitted.length > 5 ? ` and ${r.belowCommitted.length - 5} more days` : ''}`, { detail: { days: r.belowCommitted } });
-      }
+      const refused = inventoryRefusal(p.id, r);
+      if (refused) throw refused;
       return { changed: r.changed };
     });
   }
@@ -306,6 +289,9 @@ class Gateway implements GatewayApi {
   /** Offers for a query, answered from the shopping cache when it can (see search-cache.ts for how stale). */
   async search(ctx: Ctx, raw: AvailabilityQuery): Promise<Offer[]> {
     const q = checkAvailabilityQuery(raw);
+    const today = hubToday(this.clock.now());
+    // Refused, not answered with nothing (which reads as sold out): a past date is a slip to be told of.
+    if (q.start < today) throw gwError('GW_BAD_DATES', `The search is invalid: start ${q.start} is in the past (today is ${today} in Makkah and Madinah, Asia/Riyadh)`, { violations: [{ code: 'GW_BAD_DATES', message: `start ${q.start} is in the past`, path: '/start' }] });
     const query = { ...q, end: q.end ?? addDays(q.start, 1) };
     const a = ctx.actor;
     const key = SearchCache.key(query, a.kind === 'operator' ? '*' : isProviderKind(a.kind) ? a.partnerId : 'public');
@@ -357,35 +343,39 @@ class Gateway implements GatewayApi {
     return this.bookings.book(ctx, req, (fn) => this.idempotent(ctx, 'book', req, fn, true));
   }
 
+  // The operation key takes the normalised locator: a replay spelling it in lower case is the same request.
   async confirm(ctx: Ctx, locator: string): Promise<Booking> {
-    return this.bookings.confirm(ctx, normLocator(locator), (fn) => this.idempotent(ctx, `confirm:${locator}`, {}, fn));
+    const l = normLocator(locator);
+    return this.bookings.confirm(ctx, l, (fn) => this.idempotent(ctx, `confirm:${l}`, {}, fn));
   }
 
   async cancel(ctx: Ctx, locator: string): Promise<Booking> {
-    return this.bookings.cancel(ctx, normLocator(locator), (fn) => this.idempotent(ctx, `cancel:${locator}`, {}, fn));
+    const l = normLocator(locator);
+    return this.bookings.cancel(ctx, l, (fn) => this.idempotent(ctx, `cancel:${l}`, {}, fn));
   }
 
   async modify(ctx: Ctx, locator: string, change: { items: BookingRequest['items'] }): Promise<Booking> {
     const items = checkItems((change as { items?: unknown } | null)?.items);
-    return this.bookings.modify(ctx, normLocator(locator), items, (fn) => this.idempotent(ctx, `modify:${locator}`, items, fn));
+    const l = normLocator(locator);
+    return this.bookings.modify(ctx, l, items, (fn) => this.idempotent(ctx, `modify:${l}`, items, fn));
   }
 
   async retrieve(ctx: Ctx, locator: string): Promise<Booking> {
     const b = await this.store.getBooking(normLocator(locator));
     if (!b || !canRead(ctx.actor, b)) throw gwError('GW_UNKNOWN_BOOKING', `no booking ${locator}`);
-    return b;
+    return bookingSeenBy(ctx.actor, b);
   }
 
   async findByExternalRef(ctx: Ctx, externalRef: string): Promise<Booking | null> {
     return this.store.findBookingByExternalRef(ctx.actor.partnerId, externalRef);
   }
 
-  async listBookings(ctx: Ctx, f: { status?: string; limit?: number } = {}): Promise<Booking[]> {
+  async listBookings(ctx: Ctx, raw: { status?: string; limit?: number } = {}): Promise<Booking[]> {
     const a = ctx.actor;
-    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-    if (a.kind === 'operator') return this.store.listBookings({ status: f.status, limit });
-    if (isProviderKind(a.kind)) return this.store.listBookings({ providerId: a.partnerId, status: f.status, limit });
-    return this.store.listBookings({ agentId: a.partnerId, status: f.status, limit });
+    const { status, limit } = checkBookingFilter(raw);
+    if (a.kind === 'operator') return this.store.listBookings({ status, limit });
+    if (isProviderKind(a.kind)) return (await this.store.listBookings({ providerId: a.partnerId, status, limit })).map((b) => bookingSeenBy(a, b));
+    return this.store.listBookings({ agentId: a.partnerId, status, limit });
   }
 
   expireHolds(): Promise<number> {
@@ -436,7 +426,7 @@ class Gateway implements GatewayApi {
    */
   async recordManifest(ctx: Ctx, raw: Manifest, opts: { forFiling?: boolean; tx?: StoreTx } = {}): Promise<Manifest> {
     this.assertReporter(ctx, 'manifest');
-    const m = checkManifest(raw, { forFiling: opts.forFiling, today: today(this.clock.now()) });
+    const m = checkManifest(raw, { forFiling: opts.forFiling, today: hubToday(this.clock.now()) });
     const stored = { ...m, legs: manifestLegs(m) };
     if (opts.tx) await opts.tx.upsertManifest(stored, ctx.actor.partnerId);
     else await this.store.once((t) => t.upsertManifest(stored, ctx.actor.partnerId));

@@ -191,6 +191,7 @@ export interface Traveller {
 }
 
 export type BookingStatus = 'held' | 'confirmed' | 'cancelled' | 'expired';
+export const BOOKING_STATUSES: readonly BookingStatus[] = ['held', 'confirmed', 'cancelled', 'expired'];
 
 /** One line of a booking request. */
 export interface BookingItemRequest {

@@ -21,6 +21,13 @@ export interface StockDelta {
   sold: number;
 }
 
+/** A day whose minimum length of stay an inventory update would leave above its maximum. */
+export interface LosConflict {
+  day: IsoDate;
+  minLos: number;
+  maxLos: number;
+}
+
 /** Rows read for pricing and rule checks of one stay. */
 export interface StayRow {
   day: IsoDate;
@@ -101,8 +108,11 @@ export interface StoreTx {
   setBookingStatus(locator: string, status: BookingStatus, holdExpiresAt: Date | null, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void>;
   /** Replaces the items and records a booking change for `providers` (old and new lines' providers). */
   replaceItems(locator: string, items: NewBooking['items'], currency: string, totalMinor: number, event: Omit<BookingEvent, 'at'>, at: Date, providers: string[]): Promise<void>;
-  /** Applies an ARI inventory update; writes outbox rows. Returns days changed, or the days that would go below committed. */
-  updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[] }>;
+  /**
+   * Applies an ARI inventory update; writes outbox rows. Returns days changed, or (changing nothing) the days
+   * that would go below committed and those whose minimum stay would end above their maximum.
+   */
+  updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[]; losConflicts: LosConflict[] }>;
   updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }>;
   /** Claims expired holds (SKIP LOCKED), marks them expired, records their booking changes and returns them. */
   claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;

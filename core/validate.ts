@@ -4,8 +4,8 @@
  */
 import type { Violation } from './errors';
 import { assertNoViolations } from './errors';
-import type { AvailabilityQuery, BookingItemRequest, BookingRequest, InventoryUpdate, IsoDate, Manifest, RateUpdate, Traveller, Weekday } from './model';
-import { WEEKDAYS, SERVICE_KINDS } from './model';
+import type { AvailabilityQuery, BookingItemRequest, BookingRequest, BookingStatus, InventoryUpdate, IsoDate, Manifest, RateUpdate, Traveller, Weekday } from './model';
+import { BOOKING_STATUSES, WEEKDAYS, SERVICE_KINDS } from './model';
 import { daysBetween, isIsoDate } from './dates';
 import { CURRENCY, toMinor } from './money';
 
@@ -296,6 +296,59 @@ export function checkItems(raw: unknown): BookingItemRequest[] {
   else raw.forEach((it, i) => checkItem(c, it, `/items/${i}`));
   c.done('The change is invalid');
   return raw as BookingItemRequest[];
+}
+
+/** Checks the filter of a booking list: a known status, and 1 to 500 bookings (50 when not given). */
+export function checkBookingFilter(raw: unknown): { status?: BookingStatus; limit: number } {
+  const c = new Checker();
+  const r = c.object(raw ?? {}, '') ?? {};
+  if (r.status !== undefined && !(BOOKING_STATUSES as readonly unknown[]).includes(r.status)) c.add('/status', `status must be one of ${BOOKING_STATUSES.join(', ')}`);
+  const limit = c.int(r, 'limit', '', 1, 500);
+  c.done('The booking filter is invalid');
+  return { status: r.status as BookingStatus | undefined, limit: limit ?? 50 };
+}
+
+/** Product and rate plan ids: upper case, as partner ids, so a default `<provider>-<CODE>` id is one. */
+const CATALOGUE_ID = /^[A-Z0-9][A-Z0-9_.-]{1,79}$/;
+
+/** Checks a new product's fields (who may create it for which provider is core's tenancy rule). */
+export function checkNewProduct(raw: unknown): void {
+  const c = new Checker();
+  const r = c.object(raw, '') ?? {};
+  c.str(r, 'code', '', { required: true, pattern: CODE });
+  c.str(r, 'name', '', { required: true, max: 200 });
+  c.str(r, 'id', '', { pattern: CATALOGUE_ID });
+  for (const k of ['city', 'origin', 'destination']) c.str(r, k, '', { pattern: CITY });
+  c.int(r, 'maxGuests', '', 1, 99);
+  c.bool(r, 'public', '');
+  if (r.pricing !== undefined && r.pricing !== 'per_night' && r.pricing !== 'per_unit') c.add('/pricing', 'pricing must be per_night or per_unit');
+  if (r.kind !== undefined && !(SERVICE_KINDS as readonly unknown[]).includes(r.kind)) c.add('/kind', `kind must be one of ${SERVICE_KINDS.join(', ')}`);
+  if (r.details !== undefined && (typeof r.details !== 'object' || r.details === null || Array.isArray(r.details))) c.add('/details', 'details must be an object');
+  c.done('The product is invalid');
+}
+
+export function checkNewRatePlan(raw: unknown): void {
+  const c = new Checker();
+  const r = c.object(raw, '') ?? {};
+  c.str(r, 'productId', '', { required: true, max: 80 });
+  c.str(r, 'code', '', { required: true, pattern: CODE });
+  c.str(r, 'name', '', { required: true, max: 200 });
+  c.str(r, 'id', '', { pattern: CATALOGUE_ID });
+  c.str(r, 'currency', '', { pattern: /^[A-Z]{3}$/ });
+  c.str(r, 'mealPlan', '', { max: 20 });
+  c.bool(r, 'refundable', '');
+  c.done('The rate plan is invalid');
+}
+
+/**
+ * An explicit product or rate plan id must start with its owner's id and a dash, as the default
+ * `<owner>-<CODE>` does: under another's prefix it would pass for theirs and take ids they will need.
+ */
+export function checkOwnId(id: string | undefined, owner: string, code: string, whose: string): void {
+  if (id === undefined || id === null || id.startsWith(`${owner}-`)) return;
+  const c = new Checker();
+  c.add('/id', `id ${id} must start with ${owner}- (${whose}'s id), e.g. ${owner}-${code.toUpperCase()}; leave it out to get that one`);
+  c.done('The id is invalid');
 }
 
 function checkRange(c: Checker, r: Record<string, unknown>): void {

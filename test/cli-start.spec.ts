@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../core/paths';
+import { hubToday } from '../core/dates';
 
 const BIN = path.join(projectRoot(), 'bin', 'maqam.js');
 
@@ -48,7 +49,7 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     const health = await (await fetch(`${base}/health`)).json() as { status: string; store: { kind: string } };
     assert.equal(health.status, 'ok');
     assert.equal(health.store.kind, 'pglite');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = hubToday(new Date());
     const auth = 'Basic ' + Buffer.from('AG-NOOR:demo-noor-secret').toString('base64');
     const r = await fetch(`${base}/v1/availability?kind=transport&origin=JED&start=${today}&guests=1&quantity=4`, { headers: { authorization: auth } });
     const offers = (await r.json() as { offers: { product: { id: string } }[] }).offers;
@@ -68,6 +69,17 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.match(lines[2], /^UIH\+AVLRSP:D:21A:UN\+1$/, sent.stdout);
     assert.ok(lines.includes('PRD+HTL+QCA-SAFWA-DBL+QCA-SAFWA:DBL'), sent.stdout);
     assert.ok(!lines.some((l) => /^(ERI|UCI)/.test(l)), sent.stdout);
+
+    // the README's OTA update from a property system, run as written from the project's directory
+    const ota = /```sh\n(# an OTA availability update from a property system\n[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(ota, 'the README shows an OTA update');
+    const pushed = spawnSync('bash', ['-c', ota.replaceAll('localhost:8080', base.replace('http://', ''))], { encoding: 'utf8', timeout: 30_000, cwd: projectRoot() });
+    assert.equal(pushed.status, 0, pushed.stderr);
+    assert.match(pushed.stdout, /^<\?xml[^>]*\?>\s*<OTA_HotelAvailNotifRS [^>]*EchoToken="fx-1"[^>]*><Success\/><\/OTA_HotelAvailNotifRS>$/, pushed.stdout);
+    const y = new Date().getUTCFullYear() + 1;
+    const safwa = 'Basic ' + Buffer.from('QCA-SAFWA:demo-safwa-secret').toString('base64');
+    const quad = await (await fetch(`${base}/v1/products/QCA-SAFWA-QUAD/inventory?from=${y}-03-10&to=${y}-03-12`, { headers: { authorization: safwa } })).json() as { closedToDeparture: boolean }[];
+    assert.deepEqual(quad.map((d) => d.closedToDeparture), [true, true, true], 'next March took the update');
 
     const gone = new Promise((res) => child!.once('exit', res));
     child.kill('SIGTERM');
@@ -97,6 +109,15 @@ describe('maqam start on the embedded defaults (a newcomer\'s machine)', () => {
     assert.equal(r.status, 78, r.stderr);
     assert.match(r.stderr, /gds-bad\.json: edifact\.syntaxVersion: must be 1, 2, 3 or 4/);
     assert.equal(fs.existsSync(path.join(dir, 'never')), false, 'nothing is opened before the profiles are checked');
+  });
+
+  it('maqam help lists the channel commands with their arguments', () => {
+    const r = spawnSync(process.execPath, [BIN, 'help'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0);
+    for (const line of ['maqam channels status [--json]', 'maqam channels dead-letters [NAME] [--json]', 'maqam channels replay ID... | --all [NAME]',
+      'maqam channels replay --outbox ID... | --all', 'maqam channels resync NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (default: today and one year ahead)']) {
+      assert.ok(r.stdout.split('\n').some((l) => l.trim() === line), `maqam help shows "${line}":\n${r.stdout}`);
+    }
   });
 
   it('prints usage for an unknown command', () => {

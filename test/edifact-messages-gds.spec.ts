@@ -192,6 +192,16 @@ forEachBackend('EDIFACT AVLREQ/RESREQ through the gateway', (backend) => {
     assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
   });
 
+  it('answers a sale or a search starting before today with ERI GW_BAD_DATES and moves nothing', async () => {
+    const yesterday = addDays(w.from, -1);
+    const past = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+2', `TVL+${ddmmyy(yesterday)}::${ddmmyy(end)}+QCA++QCA-SAFWA+DBL:BAR`, 'NUN+1+2']) })).body);
+    assert.equal(past.locator, undefined);
+    assert.deepEqual(past.errors.map((e) => [e.code, e.code0085]), [['GW_BAD_DATES', '12']]);
+    const shop = summary((await handleEdifact(deps, { actor: agent, bytes: uib('AG-NOOR', ref(), 'AVLREQ', [`TVL+${ddmmyy(yesterday)}::${ddmmyy(end)}+QCA`, 'PRD+HTL', 'NUN+1+2']) })).body);
+    assert.deepEqual(shop.errors.map((e) => e.code), ['GW_BAD_DATES']);
+    assert.deepEqual(await sold('QCA-SAFWA-DBL'), [0, 0, 0]);
+  });
+
   it('holds, then confirms a hold, and reports an unknown product code or locator with ERI', async () => {
     const hold = summary((await handleEdifact(deps, { actor: agent, bytes: unb('AG-NOOR', ref(), 'RESREQ', ['MSD+23', `TVL+${ddmmyy(start)}+JED+QCA+SAPTCO+JED-QCA`, 'NUN+3+1']) })).body);
     assert.equal(hold.status, 'HN');

@@ -50,6 +50,45 @@ forEachBackend('JSON API', (backend) => {
     assert.deepEqual(await avail(), before.map((x) => x - 2));
   });
 
+  it("shows a provider only its own lines and their total; the seller and the operator see the whole package", async () => {
+    const items = [
+      { productId: 'QCA-SAFWA-DBL', start: addDays(s.from, 4), end: addDays(s.from, 6), quantity: 1, guests: 2 },
+      { productId: 'MED-ANSAR-DBL', start: addDays(s.from, 6), end: addDays(s.from, 8), quantity: 1, guests: 2 },
+    ];
+    const travellers = [{ surname: 'MIX', givenName: 'AMINA' }];
+    const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items, travellers, contact: { phone: '+62 1' } } });
+    assert.equal(r.status, 201, r.text);
+    const [safwa, ansar] = r.json.items;
+    const loc = r.json.locator;
+    const asAnsar = await s.request('GET', `/v1/bookings/${loc}`, { as: 'MED-ANSAR' });
+    assert.equal(asAnsar.status, 200);
+    assert.deepEqual(asAnsar.json.items, [ansar], "Safwa's line is not shown to Ansar");
+    assert.deepEqual(asAnsar.json.total, ansar.price, 'the total is that of its own lines');
+    assert.deepEqual(asAnsar.json.travellers, r.json.travellers, 'the travellers it serves are kept');
+    assert.equal(asAnsar.json.contact.phone, '+62 1');
+    const listed = (await s.request('GET', '/v1/bookings?limit=500', { as: 'MED-ANSAR' })).json.find((b: any) => b.locator === loc);
+    assert.deepEqual([listed.items, listed.total], [[ansar], ansar.price], 'the list shows the same');
+    const asSafwa = await s.request('GET', `/v1/bookings/${loc}`, { as: 'QCA-SAFWA' });
+    assert.deepEqual([asSafwa.json.items, asSafwa.json.total], [[safwa], safwa.price]);
+    for (const who of ['AG-NOOR', 'MAQAM-OPS']) {
+      const all = await s.request('GET', `/v1/bookings/${loc}`, { as: who });
+      assert.deepEqual([all.json.items, all.json.total], [r.json.items, r.json.total], `${who} sees the whole package`);
+    }
+  });
+
+  it('replays a confirm and a cancel whose locator is spelt in lower case the second time', async () => {
+    const held = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: true, items: [{ ...stay(), quantity: 1 }] } });
+    const loc: string = held.json.locator;
+    for (const action of ['confirm', 'cancel']) {
+      const headers = { 'idempotency-key': `${action}-${loc}` };
+      const first = await s.request('POST', `/v1/bookings/${loc}/${action}`, { as: 'AG-NOOR', headers });
+      assert.equal(first.status, 200, first.text);
+      const again = await s.request('POST', `/v1/bookings/${loc.toLowerCase()}/${action}`, { as: 'AG-NOOR', headers });
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.json, first.json, 'the stored answer');
+    }
+  });
+
   describe('bad requests get a coded error and change nothing', () => {
     const cases: [string, () => Promise<{ status: number; json: any }>, number, string][] = [
       ['wrong types', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: 'yes', items: [{ productId: 7, start: 'tomorrow', quantity: '2', guests: 2 }] } }), 400, 'GW_BAD_INPUT'],
@@ -62,6 +101,12 @@ forEachBackend('JSON API', (backend) => {
       ['malformed JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '{"hold": fa', headers: { 'content-type': 'application/json' } }), 400, 'GW_BAD_INPUT'],
       ['not JSON', () => s.request('POST', '/v1/bookings', { as: 'AG-NOOR', raw: '<x/>', headers: { 'content-type': 'text/xml' } }), 415, 'GW_UNSUPPORTED_MEDIA'],
       ['a method the resource does not have', () => s.request('DELETE', '/v1/bookings', { as: 'AG-NOOR' }), 405, 'GW_METHOD_NOT_ALLOWED'],
+      ['an unknown status filter', () => s.request('GET', '/v1/bookings?status=bogus', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit of 0', () => s.request('GET', '/v1/bookings?limit=0', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit that is not a number', () => s.request('GET', '/v1/bookings?limit=ten', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a limit above 500', () => s.request('GET', '/v1/bookings?limit=501', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a malformed percent-escape in the path', () => s.request('GET', '/v1/products/%ZZ', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
+      ['a cut UTF-8 sequence in the path', () => s.request('POST', '/v1/bookings/%E0%A4%A/cancel', { as: 'AG-NOOR' }), 400, 'GW_BAD_INPUT'],
     ];
     for (const [name, send, status, code] of cases) {
       it(name, async () => {
@@ -77,6 +122,37 @@ forEachBackend('JSON API', (backend) => {
         assert.equal(outboxAfter, outboxBefore);
       });
     }
+    it('a malformed percent-escape names the path, and an OTA partner gets it as OTA Errors', async () => {
+      const r = await s.request('GET', '/v1/bookings/%E0%A4%A', { as: 'AG-NOOR' });
+      assert.equal(r.json.detail, "the path /v1/bookings/%E0%A4%A is not valid percent-encoding: '%E0%A4%A' does not decode to UTF-8 text");
+      const ota = await s.request('POST', '/ota/OTA_%ZZ', { as: 'QCA-SAFWA', raw: '<x/>', headers: { 'content-type': 'text/xml' } });
+      assert.equal(ota.status, 400);
+      assert.match(ota.text, /<OTA_ErrorRS [^>]*ErrorCode="GW_BAD_INPUT"[^>]*ErrorMessage="the path \/ota\/OTA_%ZZ is not valid percent-encoding/);
+    });
+    it("refuses a product or rate plan id under another provider's prefix, storing nothing; its own prefix is taken", async () => {
+      const r = await s.request('POST', '/v1/products', { as: 'QCA-SAFWA', body: { code: 'SUITE', name: 'Suite', id: 'QCA-AJYAD-TRP2' } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.code, 'GW_BAD_INPUT');
+      assert.deepEqual(r.json.violations, [{ code: 'GW_BAD_INPUT', path: '/id', message: 'id QCA-AJYAD-TRP2 must start with QCA-SAFWA- (the provider\'s id), e.g. QCA-SAFWA-SUITE; leave it out to get that one' }]);
+      assert.equal((await s.request('GET', '/v1/products/QCA-AJYAD-TRP2', { as: 'MAQAM-OPS' })).status, 404);
+      const asOperator = await s.request('POST', '/v1/products', { as: 'MAQAM-OPS', body: { providerId: 'QCA-SAFWA', code: 'SUITE', name: 'Suite', id: 'QCA-AJYAD-TRP2' } });
+      assert.equal(asOperator.json.code, 'GW_BAD_INPUT', 'the operator too names a product under its provider');
+      const plan = await s.request('POST', '/v1/products/QCA-SAFWA-DBL/rate-plans', { as: 'QCA-SAFWA', body: { code: 'HB', name: 'Half board', id: 'QCA-AJYAD-TRP-HB' } });
+      assert.equal(plan.status, 400);
+      assert.equal(plan.json.violations[0].path, '/id');
+      assert.equal((await s.request('GET', '/v1/products/QCA-SAFWA-DBL/rate-plans', { as: 'QCA-SAFWA' })).json.some((p: any) => p.id === 'QCA-AJYAD-TRP-HB'), false);
+      const own = await s.request('POST', '/v1/products', { as: 'QCA-SAFWA', body: { code: 'SUITE', name: 'Suite', id: 'QCA-SAFWA-ROYAL-SUITE' } });
+      assert.equal(own.status, 201, own.text);
+      assert.equal(own.json.providerId, 'QCA-SAFWA');
+    });
+    it('says which booking filter is wrong, and a valid one still lists', async () => {
+      const r = await s.request('GET', '/v1/bookings?status=bogus&limit=0', { as: 'AG-NOOR' });
+      assert.deepEqual(r.json.violations.map((v: any) => [v.path, v.message]), [['/status', 'status must be one of held, confirmed, cancelled, expired'], ['/limit', 'limit must be between 1 and 500']]);
+      const ok = await s.request('GET', '/v1/bookings?status=confirmed&limit=1', { as: 'AG-NOOR' });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.json.length, 1);
+      assert.equal(ok.json[0].status, 'confirmed');
+    });
     it('names the methods a resource has (Allow) when another is used', async () => {
       const r = await s.request('PUT', '/edifact', { as: 'AG-NOOR', raw: 'x' });
       assert.equal(r.status, 405);

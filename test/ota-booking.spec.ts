@@ -88,6 +88,34 @@ forEachBackend('OTA shopping and booking for channels', (backend) => {
     assert.doesNotMatch(all, new RegExp(o.skySecret));
   });
 
+  it("answers a hotel's OTA_ReadRQ with its own rooms and their total, not the package's other lines", async () => {
+    const b = await o.w.gateway.book({ actor: o.w.actor('AG-NOOR') }, { hold: false, travellers: [{ surname: 'Rahman', givenName: 'Aisha' }], items: [
+      { productId: 'QCA-SAFWA-DBL', start, end: addDays(start, 1), quantity: 1, guests: 2 },
+      { productId: 'MED-ANSAR-DBL', start: addDays(start, 1), end: addDays(start, 2), quantity: 1, guests: 2 },
+    ] });
+    const read = await o.post('/ota/OTA_ReadRQ', `<OTA_ReadRQ xmlns="${OTA_NS}" Version="1.0">${pos('SAFWA-PMS', o.w.secret('QCA-SAFWA'))}<ReadRequests><ReadRequest><UniqueID Type="10" ID="${b.locator}"/></ReadRequest></ReadRequests></OTA_ReadRQ>`);
+    assertValidOta(read.text);
+    assert.equal(kids(path(parseXml(read.text).node, 'ReservationsList', 'HotelReservation', 'RoomStays'), 'RoomStay').length, 1);
+    const totals = [...read.text.matchAll(/<Total AmountAfterTax="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(totals)], [b.items[0].price.amount]);
+    assert.match(read.text, /<Surname>Rahman<\/Surname>/);
+  });
+
+  it('refuses a stay or a search starting before today with Errors EWT 3 / ERR 15 (GW_BAD_DATES), holding nothing', async () => {
+    const yesterday = addDays(o.w.from, -1);
+    const before = await rooms();
+    const res = await o.post('/ota/OTA_HotelResRQ', `<OTA_HotelResRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="Initiate">${sky()}<HotelReservations><HotelReservation><UniqueID Type="14" ID="SKY-PAST-1"/>`
+      + roomStay('SKY-MAK-101', 'DOUBLE', 'STD', yesterday, o.w.from) + guests + `</HotelReservation></HotelReservations></OTA_HotelResRQ>`);
+    assertValidOta(res.text);
+    assert.match(res.text, new RegExp(`<Errors><Error Type="3" Code="15" ShortText="GW_BAD_DATES"[^>]*>start ${yesterday} is in the past: today is ${o.w.from} in Makkah`));
+    const avail = await o.post('/ota/OTA_HotelAvailRQ', `<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0">${sky()}<AvailRequestSegments><AvailRequestSegment><StayDateRange Start="${yesterday}" End="${o.w.from}"/>`
+      + `<RoomStayCandidates><RoomStayCandidate Quantity="1"><GuestCounts><GuestCount AgeQualifyingCode="10" Count="2"/></GuestCounts></RoomStayCandidate></RoomStayCandidates>`
+      + `<HotelSearchCriteria><Criterion><HotelRef HotelCode="SKY-MAK-101"/></Criterion></HotelSearchCriteria></AvailRequestSegment></AvailRequestSegments></OTA_HotelAvailRQ>`);
+    assertValidOta(avail.text);
+    assert.match(avail.text, /<Errors><Error Type="3" Code="15" ShortText="GW_BAD_DATES"[^>]*>[^<]*is in the past/);
+    assert.deepEqual(await rooms(), before);
+  });
+
   it('takes OTA_HotelResNotifRQ pushes idempotently on the channel reservation id (Commit, repeat, Modify, Cancel)', async () => {
     const before = await rooms();
     const notif = (status: string, s = start, e = end, echo = status) => `<OTA_HotelResNotifRQ xmlns="${OTA_NS}" Version="1.0" ResStatus="${status}" EchoToken="${echo}">${sky()}<HotelReservations><HotelReservation>`

@@ -116,6 +116,31 @@ forEachBackend('OTA reservation delivery to a property system', (backend) => {
     }
   });
 
+  it("tells a hotel of its own rooms and their total only, not of the package's other lines", async () => {
+    const safwa = await pms([ack('SAFWA-3')]);
+    try {
+      const registry = createRegistry([{ partnerId: 'QCA-SAFWA', mapping: 'qca-safwa-pms.json', delivery: { url: safwa.url } }], { 'QCA-SAFWA': loadMappingFile('qca-safwa-pms.json') });
+      const deps: DeliveryDeps = { gateway: w.gateway, db: w.db, registry, operatorId: 'MAQAM-OPS' };
+      const b = await w.gateway.book({ actor: w.actor('AG-NOOR') }, { hold: false, travellers: [{ surname: 'Hasan', givenName: 'Umar' }], items: [
+        { productId: 'QCA-SAFWA-DBL', start: addDays(w.from, 1), end: addDays(w.from, 2), quantity: 1, guests: 2 },
+        { productId: 'MED-ANSAR-DBL', start: addDays(w.from, 2), end: addDays(w.from, 3), quantity: 1, guests: 2 },
+        { productId: 'SAPTCO-QCA-MED', start: addDays(w.from, 2), quantity: 2, guests: 1 },
+      ] });
+      await scanBookings(deps);
+      assert.deepEqual(await sendDue(deps), { delivered: 1, failed: 0 });
+      const rq = safwa.got[0];
+      assertValidOta(rq);
+      const room = b.items[0].price;
+      assert.notEqual(b.total.amount, room.amount);
+      const totals = [...rq.matchAll(/<Total AmountAfterTax="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(totals)], [room.amount], 'every Total, ResGlobalInfo\'s too, is the price of its room');
+      assert.doesNotMatch(rq, new RegExp(`"${b.total.amount}"|MED-ANSAR|ANSAR`));
+      assert.match(rq, /Surname>Hasan</);
+    } finally {
+      await safwa.close();
+    }
+  });
+
   it('tells a hotel nothing of a stay moved away before it heard of it, and consumes changes of providers without an endpoint', async () => {
     const safwa = await pms([ack('SAFWA-2')]);
     const ajyad = await pms([ack('AJYAD-2')]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as soap from 'soap';
 import { forEachBackend } from './support/db';
 import { openOtaWorld, pos, OTA_NS, type OtaWorld } from './support/ota-world';
 import { assertValidOta } from './support/ota-xsd';
@@ -62,6 +63,52 @@ forEachBackend('OTA hostile input and credentials', (backend) => {
     // two empty document elements pass fast-xml-parser's validator: caught after parsing
     const empties = '<OTA_HotelAvailNotifRQ xmlns="http://www.opentravel.org/OTA/2003/05"/>'.repeat(2);
     assert.match((await o.post('/ota/OTA_HotelAvailNotifRQ', empties)).text, /GW_SYNTAX">Expected one document element, found 2</);
+  });
+
+  describe('SOAP requests node-soap cannot dispatch get a SOAP 1.1 Fault (HTTP 500, as SOAP 1.1 §6.2 requires), not an internal error', () => {
+    const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+    const env = (body: string) => `<soap:Envelope xmlns:soap="${SOAP11}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+    const basic = () => ({ 'content-type': 'text/xml', authorization: 'Basic ' + Buffer.from(`AG-NOOR:${o.w.secret('AG-NOOR')}`).toString('base64') });
+    const cases: [string, string, 'Client' | 'VersionMismatch', RegExp][] = [
+      ['an unknown OTA operation', env(`<OTA_FooRQ xmlns="${OTA_NS}"/>`), 'Client', /^OTA_FooRQ is not an operation of this service; it answers OTA_HotelAvailNotifRQ, /],
+      ['an empty Body', `<soap:Envelope xmlns:soap="${SOAP11}"><soap:Body/></soap:Envelope>`, 'Client', /^The SOAP Body is empty: it must hold one OTA request/],
+      ['no Body', `<soap:Envelope xmlns:soap="${SOAP11}"/>`, 'Client', /^The SOAP Body is missing/],
+      ['two requests in one Body', env(`<OTA_ReadRQ xmlns="${OTA_NS}"/><OTA_ReadRQ xmlns="${OTA_NS}"/>`), 'Client', /^The SOAP Body holds 2 elements/],
+      ['XML that is not SOAP', '<foo/>', 'Client', /^The message is not a SOAP envelope \(its document element is foo\)/],
+      ['a SOAP 1.2 envelope', `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><OTA_ReadRQ xmlns="${OTA_NS}"/></s:Body></s:Envelope>`, 'VersionMismatch', /this endpoint speaks SOAP 1\.1/],
+    ];
+    for (const [name, body, code, message] of cases) {
+      it(name, async () => {
+        const r = await o.post('/ota/soap', body, basic());
+        assert.equal(r.status, 500);
+        const fault = /^<\?xml[^>]*\?><soap:Envelope xmlns:soap="http:\/\/schemas.xmlsoap.org\/soap\/envelope\/"><soap:Body><soap:Fault><faultcode>soap:(\w+)<\/faultcode><faultstring>([^<]+)<\/faultstring><detail><Error xmlns="urn:maqam:ota:soap" Code="GW_BAD_INPUT"\/><\/detail><\/soap:Fault><\/soap:Body><\/soap:Envelope>$/.exec(r.text);
+        assert.ok(fault, r.text);
+        assert.equal(fault[1], code);
+        assert.match(fault[2], message);
+        assert.doesNotMatch(r.text, /TypeError|Cannot read|soap:Code|soap:Reason/);
+      });
+    }
+
+    it('a SOAPAction naming another operation, or an unknown one, does not stop the Body from being answered', async () => {
+      for (const soapaction of ['"urn:x/OTA_Nope"', 'OTA_CancelRQ']) {
+        const r = await o.post('/ota/soap', env(`<OTA_HotelAvailRQ xmlns="${OTA_NS}" Version="1.0"/>`), { ...basic(), soapaction });
+        assert.equal(r.status, 200);
+        assert.match(r.text, /<OTA_HotelAvailRS [^>]*><Errors><Error [^>]*ShortText="GW_BAD_INPUT"[^>]*>AvailRequestSegment is missing</);
+      }
+    });
+
+    it('node-soap, the client our partners use, reads the Fault', async () => {
+      const client = await soap.createClientAsync(`${o.base}/ota/soap?wsdl`);
+      client.setSecurity(new soap.BasicAuthSecurity('AG-NOOR', o.w.secret('AG-NOOR')));
+      const sent = (postProcess: (xml: string) => string) => client.OTA_ReadRQAsync({ attributes: { Version: '1.0' } }, { postProcess }).then(() => null, (e: any) => e);
+      for (const [rewrite, text] of [[(x: string) => x.replace(/<soap:Body>.*<\/soap:Body>/s, '<soap:Body/>'), /^The SOAP Body is empty/], [(x: string) => x.replace(/OTA_ReadRQ/g, 'OTA_FooRQ'), /^OTA_FooRQ is not an operation/]] as const) {
+        const e = await sent(rewrite);
+        assert.ok(e, 'the call fails');
+        assert.equal(e.response.status, 500);
+        assert.equal(e.root.Envelope.Body.Fault.faultcode, 'soap:Client');
+        assert.match(e.root.Envelope.Body.Fault.faultstring, text);
+      }
+    });
   });
 
   it('refuses a wrong password, a missing one, and another partner\'s RequestorID', async () => {

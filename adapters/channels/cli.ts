@@ -31,12 +31,14 @@ export interface ChannelsCliDeps {
   today?: string;
 }
 
-const USAGE = `usage:
-  maqam channels status [--json]
+/** The channel commands with their arguments (also listed by `maqam help`). */
+export const CHANNELS_USAGE = `  maqam channels status [--json]
   maqam channels dead-letters [NAME] [--json]
   maqam channels replay ID... | --all [NAME]
   maqam channels replay --outbox ID... | --all
   maqam channels resync NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (default: today and one year ahead)`;
+
+const USAGE = `usage:\n${CHANNELS_USAGE}`;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

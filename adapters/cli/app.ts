@@ -11,7 +11,7 @@ import { migrate } from '../postgres/migrate';
 import { createStore } from '../postgres/store';
 import { createGateway } from '../../core/gateway';
 import { seedWorld, type World } from '../../core/seed';
-import { today } from '../../core/dates';
+import { hubToday } from '../../core/dates';
 import { projectRoot } from '../../core/paths';
 import type { Store } from '../../core/ports';
 import { createHttpServer, json, listen } from '../http/server';
@@ -56,7 +56,7 @@ export async function startApp(config: Config, log: Logger, opts: { db?: Db; pro
   const store = createStore(db);
   const gateway = createGateway({ store, booking: { holdSeconds: config.holdSeconds, maxHoldSeconds: config.maxHoldSeconds } });
   if (config.seedDemo && (await store.countProducts()) === 0) {
-    const r = await seedWorld(gateway, store, loadDemoWorld(), { from: today(new Date()), days: config.seedDays, progress: opts.progress });
+    const r = await seedWorld(gateway, store, loadDemoWorld(), { from: hubToday(new Date()), days: config.seedDays, progress: opts.progress });
     log.info('demo world seeded', r);
   }
   const deps: AppDeps = { gateway, db, log };

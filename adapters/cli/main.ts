@@ -9,8 +9,9 @@ import { migrate } from '../postgres/migrate';
 import { createStore } from '../postgres/store';
 import { createGateway } from '../../core/gateway';
 import { seedWorld } from '../../core/seed';
-import { today } from '../../core/dates';
+import { hubToday } from '../../core/dates';
 import { extraCommands } from './commands';
+import { CHANNELS_USAGE } from '../channels/cli';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -26,7 +27,8 @@ usage:
   maqam translate FILE        translate an EDIFACT interchange or OTA XML message into canonical JSON
   maqam edifact parse FILE    print the segment tree of an interchange as JSON
   maqam edifact ack FILE      print the CONTRL the gateway would send for an interchange
-  maqam channels status|dead-letters|replay|resync   operate ARI distribution channels
+  maqam channels …            operate ARI distribution channels:
+${CHANNELS_USAGE.replaceAll('  maqam', '    maqam')}
   maqam prune                 delete what the retention settings no longer keep, and print the counts
   maqam help                  this text
 
@@ -62,7 +64,7 @@ export async function main(args: string[], io: Io = { stdout: process.stdout, st
         await migrate(db);
         const store = createStore(db);
         const r = await seedWorld(createGateway({ store }), store, loadDemoWorld(), {
-          from: today(new Date()), days: config.seedDays, progress: (m) => io.stderr.write(m + '\n'),
+          from: hubToday(new Date()), days: config.seedDays, progress: (m) => io.stderr.write(m + '\n'),
         });
         await db.close();
         io.stdout.write(`demo world ready: ${r.partners} partners, ${r.products} products, ${config.seedDays} days of inventory and rates\n`);
@@ -89,7 +91,7 @@ async function start(io: Io): Promise<number> {
   io.stdout.write(`Maqam gateway listening on ${base} (store: ${app.store.kind})
 Try it:
   curl ${base}/health
-  curl -u AG-NOOR:demo-noor-secret "${base}/v1/availability?kind=hotel&city=QCA&start=${today(new Date())}&end=${addDaysIso(today(new Date()), 3)}&guests=2"
+  curl -u AG-NOOR:demo-noor-secret "${base}/v1/availability?kind=hotel&city=QCA&start=${hubToday(new Date())}&end=${addDaysIso(hubToday(new Date()), 3)}&guests=2"
 `);
   await new Promise<void>((resolve) => {
     const bye = (sig: string) => { log.info('stopping', { signal: sig }); resolve(); };

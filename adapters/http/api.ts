@@ -71,8 +71,7 @@ export const apiRoutes: Route[] = [
     const b = await d.gateway.book(ctx(req), { channel: 'json', ...bodyObject(req) } as never);
     return json(201, b, { location: `/v1/bookings/${b.locator}` });
   } },
-  { method: 'GET', pattern: '/v1/bookings', auth: true, handler: async (req, d) => json(200, await d.gateway.listBookings(ctx(req), {
-    status: req.query.get('status') ?? undefined, limit: req.query.get('limit') ? Number(req.query.get('limit')) || undefined : undefined })) },
+  { method: 'GET', pattern: '/v1/bookings', auth: true, handler: async (req, d) => json(200, await d.gateway.listBookings(ctx(req), queryObject(req.query, ['limit']))) },
   { method: 'GET', pattern: '/v1/bookings/:locator', auth: true, handler: async (req, d) => json(200, await d.gateway.retrieve(ctx(req), req.params.locator)) },
   { method: 'POST', pattern: '/v1/bookings/:locator/confirm', auth: true, handler: async (req, d) => json(200, await d.gateway.confirm(ctx(req), req.params.locator)) },
   { method: 'POST', pattern: '/v1/bookings/:locator/cancel', auth: true, handler: async (req, d) => json(200, await d.gateway.cancel(ctx(req), req.params.locator)) },

@@ -94,6 +94,19 @@ export function credentialsOf(headers: http.IncomingHttpHeaders): { partnerId: s
   return 'malformed';
 }
 
+/** Path parameters percent-decoded; a malformed escape (`%ZZ`, a cut UTF-8 sequence) is the caller's error. */
+function decodeParams(raw: Record<string, string>, pathname: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    try {
+      params[k] = decodeURIComponent(v);
+    } catch {
+      throw gwError('GW_BAD_INPUT', `the path ${pathname} is not valid percent-encoding: '${v}' does not decode to UTF-8 text`);
+    }
+  }
+  return params;
+}
+
 export function createHttpServer(opts: ServerOptions): http.Server {
   const routes = opts.routes.map(compile);
   const { deps } = opts;
@@ -112,7 +125,7 @@ export function createHttpServer(opts: ServerOptions): http.Server {
         continue;
       }
       const params: Record<string, string> = {};
-      r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+      r.names.forEach((n, i) => { params[n] = m[i + 1]; });
       matched = { route: r, params };
       break;
     }
@@ -126,6 +139,7 @@ export function createHttpServer(opts: ServerOptions): http.Server {
     }
     const route = matched.route;
     try {
+      const params = decodeParams(matched.params, url.pathname);
       let actor: Actor | null = null;
       const creds = credentialsOf(req.headers);
       if (creds === 'malformed') throw gwError('GW_UNAUTHORIZED', 'credentials are malformed: use HTTP Basic partner:secret or X-Api-Key: partner.secret');
@@ -135,7 +149,7 @@ export function createHttpServer(opts: ServerOptions): http.Server {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const hreq: HttpRequest = {
-        method, path: url.pathname, params: matched.params, query: url.searchParams, headers, body, actor, correlationId,
+        method, path: url.pathname, params, query: url.searchParams, headers, body, actor, correlationId,
         log: log.child({ correlationId, partner: actor?.partnerId }),
       };
       return await route.handler(hreq, deps);

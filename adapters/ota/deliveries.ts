@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'winston';
 import type { GatewayApi } from '../../core/api';
+import { providerView } from '../../core/booking';
 import type { Booking } from '../../core/model';
 import type { Db } from '../postgres/db';
 import { archive } from './archive';
@@ -82,11 +83,11 @@ function hotelCodeOf(deps: DeliveryDeps, providerId: string): string {
   return Object.entries(m?.hotels ?? {}).find(([, h]) => h.providerId === providerId)?.[0] ?? providerId;
 }
 
-/** The OTA_HotelResNotifRQ for one delivery: the booking's lines of that provider, in its codes. */
+/** The OTA_HotelResNotifRQ for one delivery: the provider's part of the booking (its lines and their total), in its codes. */
 export async function renderResNotif(b: Booking, providerId: string, action: DeliveryRow['action'], deps: DeliveryDeps, echo: string): Promise<string> {
   const ctx = { actor: { partnerId: deps.operatorId, kind: 'operator' as const } };
   const resolver = deps.registry.resolver(providerId) ?? canonicalResolver(deps.gateway, ctx);
-  const mine: Booking = { ...b, items: b.items.filter((i) => i.providerId === providerId) };
+  const mine = providerView(b, providerId);
   const reservation = await hotelReservationEl(mine, resolver, {
     asSender: true, resStatus: action === 'Cancel' ? 'Cancelled' : action === 'Modify' ? 'Modify' : 'Commit',
     ...(mine.items.length === 0 ? { hotelCode: hotelCodeOf(deps, providerId) } : {}),

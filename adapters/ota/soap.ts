@@ -11,8 +11,8 @@ import type { Actor } from '../../core/model';
 import { GatewayError, isGatewayError } from '../../core/errors';
 import { errorRs, issuesOf } from './envelope';
 import { MESSAGES, processOta, type OtaDeps } from './service';
-import { DEFAULT_LIMITS, parseXml } from './xml';
-import { buildWsdl } from './wsdl';
+import { DEFAULT_LIMITS, el, kid, parseXml, textEl, type ParsedDoc } from './xml';
+import { buildWsdl, SOAP_TNS } from './wsdl';
 
 export const SOAP_PATH = '/ota/soap';
 
@@ -20,6 +20,37 @@ type Req = http.IncomingMessage & { body?: Buffer; otaActor?: Actor | null; otaC
 
 function envelope(inner: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
+}
+
+const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+/**
+ * A SOAP 1.1 Fault (§4.4: faultcode, faultstring, and a detail when the Body could not be processed, here
+ * the GW_ code). Sent with HTTP 500, as SOAP 1.1 §6.2 and WS-I Basic Profile R1126 require of any Fault.
+ */
+function fault(res: http.ServerResponse, faultcode: 'Client' | 'VersionMismatch', e: GatewayError): void {
+  if (res.headersSent) return;
+  res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' });
+  res.end(`<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body><soap:Fault>`
+    + `<faultcode>soap:${faultcode}</faultcode>${textEl('faultstring', null, e.message)}`
+    + `<detail>${el('Error', { xmlns: SOAP_TNS, Code: e.code })}</detail></soap:Fault></soap:Body></soap:Envelope>`);
+}
+
+/**
+ * Why an envelope cannot go to node-soap, or null when it can: node-soap answers anything but one known
+ * operation in a SOAP 1.1 Body with a TypeError and a SOAP 1.2 Fault in the 1.1 namespace.
+ */
+function envelopeProblem(doc: ParsedDoc): { faultcode: 'Client' | 'VersionMismatch'; error: GatewayError } | null {
+  const client = (message: string) => ({ faultcode: 'Client' as const, error: new GatewayError('GW_BAD_INPUT', message) });
+  if (doc.root !== 'Envelope') return client(`The message is not a SOAP envelope (its document element is ${doc.root}); send a SOAP 1.1 Envelope here, or the bare OTA message to /ota`);
+  if (doc.ns !== SOAP11_NS) return { faultcode: 'VersionMismatch', error: new GatewayError('GW_BAD_INPUT', `The Envelope is in namespace '${doc.ns}'; this endpoint speaks SOAP 1.1 (${SOAP11_NS})`) };
+  const body = kid(doc.node, 'Body');
+  const names = Object.keys(body ?? {}).filter((k) => !k.startsWith('@') && !k.startsWith('#'));
+  const count = names.reduce((n, k) => n + (Array.isArray(body![k]) ? (body![k] as unknown[]).length : 1), 0);
+  if (count === 0) return client(`The SOAP Body is ${body ? 'empty' : 'missing'}: it must hold one OTA request (${MESSAGES.join(', ')})`);
+  if (count > 1) return client(`The SOAP Body holds ${count} elements; send one OTA request per envelope`);
+  if (!MESSAGES.includes(names[0])) return client(`${names[0]} is not an operation of this service; it answers ${MESSAGES.join(', ')}`);
+  return null;
 }
 
 function refuse(res: http.ServerResponse, e: unknown, status: number): void {
@@ -96,7 +127,11 @@ export async function attachSoap(server: http.Server, deps: OtaDeps): Promise<so
         const body = await readBody(req, limits.maxBytes);
         if (body === 'too-large') return refuse(res, new GatewayError('GW_PAYLOAD_TOO_LARGE', `The message is larger than ${limits.maxBytes} bytes`), 413);
         // Our parser first: DOCTYPE, entities, depth and malformed XML never reach node-soap's parser.
-        parseXml(body, limits);
+        const problem = envelopeProblem(parseXml(body, limits));
+        if (problem) return fault(res, problem.faultcode, problem.error);
+        // The Body's element names the operation (processOta dispatches on it): a SOAPAction naming another,
+        // or one in a form node-soap does not match, must not make node-soap look for a missing method.
+        delete req.headers.soapaction;
         req.body = body;
         req.otaCorrelation = (req.headers['x-correlation-id'] as string | undefined) ?? crypto.randomUUID();
         req.otaActor = await basicActor(req, deps);

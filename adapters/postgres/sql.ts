@@ -137,8 +137,9 @@ UPDATE bookings b SET status = 'expired', hold_expires_at = NULL, updated_at = $
 
 /**
  * One ARI inventory record over an inclusive date range and weekday set. Creates missing days (allotment 0),
- * computes the new values, refuses the whole record if any day would fall below what is sold and held,
- * writes only rows whose values really change, and their outbox rows.
+ * computes the new values from the locked rows, refuses the whole record if any day would fall below what
+ * is sold and held or end with a minimum stay above its maximum (whichever update set either), writes only
+ * rows whose values really change, and their outbox rows.
  * $1 product, $2 from, $3 to, $4 ISO weekdays int[], $5 allotment, $6 available, $7 adjust, $8 stop_sell,
  * $9 cta, $10 ctd, $11 set min_los?, $12 min_los, $13 set max_los?, $14 max_los.
  */
@@ -166,12 +167,14 @@ WITH t AS (
      FOR UPDATE
 ), bad AS (
   SELECT day FROM t WHERE na < sold + held
+), los AS (
+  SELECT day, nmin, nmax FROM t WHERE nmin > nmax
 ), u AS (
   UPDATE inventory i
      SET allotment = t.na, stop_sell = t.nss, closed_to_arrival = t.ncta, closed_to_departure = t.nctd,
          min_los = t.nmin, max_los = t.nmax, version = i.version + 1
     FROM t
-   WHERE i.product_id = t.product_id AND i.day = t.day AND NOT EXISTS (SELECT 1 FROM bad)
+   WHERE i.product_id = t.product_id AND i.day = t.day AND NOT EXISTS (SELECT 1 FROM bad) AND NOT EXISTS (SELECT 1 FROM los)
      AND (t.na, t.nss, t.ncta, t.nctd, t.nmin, t.nmax)
          IS DISTINCT FROM (i.allotment, i.stop_sell, i.closed_to_arrival, i.closed_to_departure, i.min_los, i.max_los)
   RETURNING i.*
@@ -180,7 +183,8 @@ WITH t AS (
   SELECT 'availability', $15, u.product_id, u.day, u.version, ${AVAILABILITY_STATE} FROM u
 )
 SELECT (SELECT count(*)::int FROM u) AS changed,
-       (SELECT coalesce(array_agg(to_char(day, 'YYYY-MM-DD') ORDER BY day), '{}') FROM bad) AS bad`;
+       (SELECT coalesce(array_agg(to_char(day, 'YYYY-MM-DD') ORDER BY day), '{}') FROM bad) AS bad,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('day', to_char(day, 'YYYY-MM-DD'), 'minLos', nmin, 'maxLos', nmax) ORDER BY day), '[]') FROM los) AS los`;
 
 /**
  * One rate record: $1 rate plan, $2 from, $3 to, $4 ISO weekdays, $5 currency, $6 amounts jsonb (minor units,

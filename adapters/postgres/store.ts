@@ -7,7 +7,7 @@ import type {
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
 import { lastTravelDate, WEEKDAYS } from '../../core/model';
-import type { CredentialRow, IdempotencyClaim, RateRow, NewBooking, SearchCandidate, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
+import type { CredentialRow, IdempotencyClaim, LosConflict, RateRow, NewBooking, SearchCandidate, StayRow, StockDelta, Store, StoreTx, StoredResponse } from '../../core/ports';
 import { fromMinor } from '../../core/money';
 import { isRetryable, sqlState, type Db, type Sql } from './db';
 import * as q from './sql';
@@ -128,15 +128,15 @@ class PgStoreTx implements StoreTx {
     await this.recordBookingChange(locator, event, providers, at);
   }
 
-  async updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[] }> {
+  async updateInventory(u: InventoryUpdate, providerId: string): Promise<{ changed: number; belowCommitted: IsoDate[]; losConflicts: LosConflict[] }> {
     const dows = isoDays(u.weekdays);
     await this.sql.query(q.ENSURE_INVENTORY_DAYS, [u.productId, u.from, u.to, dows]);
-    const r = await this.sql.query<{ changed: number; bad: string[] }>(q.UPDATE_INVENTORY, [
+    const r = await this.sql.query<{ changed: number; bad: string[]; los: LosConflict[] }>(q.UPDATE_INVENTORY, [
       u.productId, u.from, u.to, dows, u.allotment ?? null, u.available ?? null, u.adjust ?? null,
       u.stopSell ?? null, u.closedToArrival ?? null, u.closedToDeparture ?? null,
       u.minLos !== undefined, u.minLos ?? null, u.maxLos !== undefined, u.maxLos ?? null, providerId,
     ]);
-    return { changed: r.rows[0].changed, belowCommitted: r.rows[0].bad ?? [] };
+    return { changed: r.rows[0].changed, belowCommitted: r.rows[0].bad ?? [], losConflicts: r.rows[0].los ?? [] };
   }
 
   async updateRates(u: RateUpdate, providerId: string, productId: string, currency: string): Promise<{ changed: number }> {

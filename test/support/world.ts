@@ -11,7 +11,7 @@ import { seedWorld, type World } from '../../core/seed';
 import type { Actor } from '../../core/model';
 import type { Clock, Store } from '../../core/ports';
 import { loadDemoWorld } from '../../adapters/cli/app';
-import { today } from '../../core/dates';
+import { hubToday } from '../../core/dates';
 
 /** The demo world the gateway seeds (fixtures/demo/world.json). */
 export const demoWorld = loadDemoWorld;
@@ -34,7 +34,7 @@ export async function openWorld(backend: Backend, opts: { days?: number; from?: 
   const store = createStore(db);
   const gateway = createGateway({ store, clock: opts.clock, booking: opts.holdSeconds ? { holdSeconds: opts.holdSeconds } : undefined });
   const world = demoWorld();
-  const from = opts.from ?? today(new Date());
+  const from = opts.from ?? hubToday(new Date());
   await seedWorld(gateway, store, world, { from, days: opts.days ?? 30 });
   return {
     db, store, gateway, world, from,
