@@ -128,4 +128,16 @@ forEachBackend('PAXLST and PNRGOV messages not taken', (backend) => {
     assert.equal(a.status, 'refused');
     assert.deepEqual(a.refused?.map((x) => [x.message, x.code]), [['PAX417', 'GW_SYNTAX']]);
   });
+
+  it('rejects a message of a type the hub does not receive (INVOIC) with UCM 4 and 0085 17 beside an accepted PNRGOV, archive partly refused', async () => {
+    const good = [...PNR_HEAD, 'SRC', 'RCI+NJ:GOOD02', 'TIF+RAHMAN:A+SITI MRS'];
+    const text = fromNajm('N0004', [good]).replace("UNZ+1+N0004'", "UNH+2+INVOIC:D:21A:UN'BGM+380+INV1'UNT+3+2'UNZ+2+N0004'");
+    const r = await send('AL-NAJM', text);
+    assert.match(r.text, /'UCM\+1\+PNRGOV:11:1:IA\+7'UCM\+2\+INVOIC:D:21A:UN\+4\+17'UNT/, r.text);
+    assert.deepEqual(await airBookings('GOOD02'), ['GOOD02']);
+    const a = await archived('N0004');
+    assert.equal(a.status, 'partly refused');
+    assert.deepEqual(a.refused?.map((x) => [x.message, x.type]), [['2', 'INVOIC']]);
+    assert.match(a.refused?.[0].detail ?? '', /does not receive INVOIC/);
+  });
 });

@@ -4,7 +4,8 @@
  * unreadable PNR among several stores none of them): one the syntax engine rejected (on its own or with its
  * functional group), one its translator could not read completely (any error finding: UCM 4, and UCS at the
  * segment when the finding has one, with the translator's 0085), and one core refuses (a flight or
- * traveller it cannot store: UCM 4 with the error registry's 0085) store nothing. Each such message is kept
+ * traveller it cannot store: UCM 4 with the error registry's 0085) store nothing; a message of a type the
+ * hub does not receive is rejected with 0085 17 (no agreement). Each such message is kept
  * on the archived interchange with every problem: status `refused` when no message went through,
  * `partly refused` when some did.
  */
@@ -26,6 +27,19 @@ export interface Refusal {
 }
 
 export const BATCH_TYPES: ReadonlySet<string> = new Set(['PAXLST', 'PNRGOV']);
+/** Received and answered elsewhere: shopping and booking (AVLRSP/RESRSP), and partners' CONTRLs (never acknowledged). */
+const ANSWERED_TYPES: ReadonlySet<string> = new Set(['AVLREQ', 'RESREQ', 'CONTRL']);
+
+/**
+ * A message of a type the hub does not receive (an INVOIC, say) is rejected with 0085 17 (no agreement):
+ * acknowledged as accepted, it would be dropped without the sender knowing.
+ */
+function rejectUnsupported(m: Message): Refusal {
+  const message = `the hub does not receive ${m.type} messages (it receives ${[...BATCH_TYPES, ...ANSWERED_TYPES].join(', ')}); nothing of message ${m.ref} was taken`;
+  m.findings.push({ code: '17', severity: 'error', level: 'message', message });
+  m.rejected = true;
+  return { message: m.ref, type: m.type, code: 'GW_BAD_INPUT', detail: message, violations: [{ code: 'GW_BAD_INPUT', message, path: `message ${m.ref}` }] };
+}
 
 /** Where an engine finding is: the segment in the message (UNH = 1, as the CONTRL counts) or in the interchange. */
 function findingPath(f: EngineFinding, m: Message): string {
@@ -83,7 +97,11 @@ function translateWhole(ich: Interchange, m: Message, now: Date): { canonical: u
  */
 export function rejectUntranslatable(ich: Interchange, now: Date): void {
   if (ich.rejected) return;
-  for (const m of ich.messages) if (BATCH_TYPES.has(m.type) && !messageRejected(ich, m)) translateWhole(ich, m, now);
+  for (const m of ich.messages) {
+    if (messageRejected(ich, m)) continue;
+    if (BATCH_TYPES.has(m.type)) translateWhole(ich, m, now);
+    else if (!ANSWERED_TYPES.has(m.type)) rejectUnsupported(m);
+  }
 }
 
 /**
@@ -94,7 +112,10 @@ export async function recordBatchMessages(deps: { gateway: GatewayApi; db?: Sql 
   const canonical: unknown[] = [];
   const refused: Refusal[] = [];
   for (const m of ich.messages) {
-    if (!BATCH_TYPES.has(m.type)) continue;
+    if (!BATCH_TYPES.has(m.type)) {
+      if (!ANSWERED_TYPES.has(m.type) && !messageRejected(ich, m)) refused.push(rejectUnsupported(m));
+      continue;
+    }
     if (messageRejected(ich, m)) {
       refused.push(syntaxRefusal(ich, m));
       continue;
