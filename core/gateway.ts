@@ -405,7 +405,10 @@ class Gateway implements GatewayApi {
       else o.travellers.forEach((t, j) => checkReportedTraveller(c, t, `/${i}/travellers/${j}`));
     });
     c.done('The airline bookings are invalid');
-    for (const b of list) await this.store.upsertAirBooking(b, ctx.actor.partnerId);
+    // one transaction: a message's PNRs are stored together or not at all
+    await this.store.tx(async (t) => {
+      for (const b of list) await t.upsertAirBooking(b, ctx.actor.partnerId);
+    });
     return { stored: list.length };
   }
 

@@ -118,6 +118,8 @@ export interface StoreTx {
   claimExpiredHolds(now: Date, limit: number): Promise<Booking[]>;
   /** Stores a manifest under its flight (its first leg) and reporter, replacing that reporter's previous one. */
   upsertManifest(m: Manifest, reportedBy: string): Promise<void>;
+  /** Stores a reporter's PNR, replacing that reporter's previous report of it (not another reporter's). */
+  upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void>;
 }
 
 /** The persistent store. */
@@ -163,8 +165,6 @@ export interface StoreReads {
   findBookingByExternalRef(agentId: string, externalRef: string): Promise<Booking | null>;
   listBookings(filter: { agentId?: string; providerId?: string; status?: string; limit: number }): Promise<Booking[]>;
   countProducts(): Promise<number>;
-  /** Stores a reporter's PNR, replacing that reporter's previous report of it (not another reporter's). */
-  upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void>;
   /** A PNR as `reportedBy` reported it, or (null) the latest report of it by anyone. */
   getAirBooking(carrier: string, recordLocator: string, reportedBy: string | null): Promise<AirBooking | null>;
   /** The ARI outbox as a change feed for the shopping cache: product-days changed after outbox id `afterId`, in id order. */

@@ -22,6 +22,22 @@ forEachBackend('airline bookings reported over EDIFACT', (backend) => {
     .replace('UNB+IATA:1+SV+MAQAMHUB+', 'UNB+IATA:1+NJ+MAQAM:ZZZ+')
     .replace('UNG+PNRGOV+SV+MAQAMHUB+', 'UNG+PNRGOV+NJ+MAQAM:ZZZ+');
 
+  it('stores the PNRs of one report together or not at all: a database failure on the second leaves the first unstored', async () => {
+    // a real failure inside the database, on the second PNR only
+    await s.db.exec(`CREATE FUNCTION refuse_fail01() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.record_locator = 'FAIL01' THEN RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse_fail01 BEFORE INSERT OR UPDATE ON air_bookings FOR EACH ROW EXECUTE FUNCTION refuse_fail01();`);
+    try {
+      const pnr = (recordLocator: string) => ({ carrier: 'SV', recordLocator, segments: [], travellers: [{ surname: 'HASAN' }] });
+      const r = await s.request('POST', '/v1/air-bookings', { as: 'GDS-SIRAJ', body: [pnr('OKAY01'), pnr('FAIL01')] });
+      assert.equal(r.status, 500, r.text);
+      const stored = (await s.db.query<{ n: number }>("SELECT count(*)::int AS n FROM air_bookings WHERE record_locator IN ('OKAY01', 'FAIL01')")).rows[0].n;
+      assert.equal(stored, 0, 'the first PNR of the failed report is not stored');
+    } finally {
+      await s.db.exec('DROP TRIGGER refuse_fail01 ON air_bookings; DROP FUNCTION refuse_fail01();');
+    }
+  });
+
   it('stores the PNRs of a PNRGOV, which their reporter retrieves by carrier and record locator', async () => {
     const r = await s.request('POST', '/edifact', { raw: pnrgov(), headers: { authorization: airlineAuth, 'content-type': 'application/edifact' } });
     assert.ok(r.status < 300, `${r.status} ${r.text}`);

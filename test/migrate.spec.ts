@@ -55,8 +55,8 @@ forEachBackend('migrations', (backend) => {
       await db.query(`INSERT INTO air_bookings (carrier, record_locator, data, reported_by, last_travel_date) VALUES ('SV', 'ABC7XZ', $1, 'AL-NAJM', '2025-05-10')`, [pnr]);
       assert.deepEqual(await migrate(db), readMigrations().filter((x) => x.version >= 430).map((x) => x.name));
       const store = createStore(db);
-      await store.upsertAirBooking({ carrier: 'SV', recordLocator: 'ABC7XZ', travellers: [], segments: [] }, 'GDS-SIRAJ');
-      await store.upsertAirBooking({ carrier: 'SV', recordLocator: 'ABC7XZ', travellers: [{ surname: 'SANTOSO', givenName: 'BUDI' }], segments: [] }, 'AL-NAJM');
+      await store.tx((t) => t.upsertAirBooking({ carrier: 'SV', recordLocator: 'ABC7XZ', travellers: [], segments: [] }, 'GDS-SIRAJ'));
+      await store.tx((t) => t.upsertAirBooking({ carrier: 'SV', recordLocator: 'ABC7XZ', travellers: [{ surname: 'SANTOSO', givenName: 'BUDI' }], segments: [] }, 'AL-NAJM'));
       const rows = (await db.query<{ reported_by: string; data: { travellers: unknown[] } }>(
         `SELECT reported_by, data FROM air_bookings WHERE carrier = 'SV' AND record_locator = 'ABC7XZ' ORDER BY reported_by`)).rows;
       assert.deepEqual(rows.map((r) => [r.reported_by, r.data.travellers]), [

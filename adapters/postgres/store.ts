@@ -3,7 +3,7 @@
  * model and runs the statements of ./sql.ts.
  */
 import type {
-  Actor, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Manifest, Partner, Product,
+  Actor, AirBooking, AriChange, AvailabilityQuery, Booking, BookingEvent, InventoryDay, InventoryUpdate, IsoDate, Manifest, Partner, Product,
   RateDay, RatePlan, RateUpdate,
 } from '../../core/model';
 import { lastTravelDate, WEEKDAYS } from '../../core/model';
@@ -157,6 +157,10 @@ class PgStoreTx implements StoreTx {
     await this.sql.query(q.UPSERT_MANIFEST, [f.carrier, f.flightNumber, f.departureDate, f.origin, m.kind, JSON.stringify(m), reportedBy]);
   }
 
+  async upsertAirBooking(b: AirBooking, reportedBy: string): Promise<void> {
+    await this.sql.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy, lastTravelDate(b)]);
+  }
+
   async claimExpiredHolds(now: Date, limit: number): Promise<Booking[]> {
     const r = await this.sql.query<{ locator: string }>(q.EXPIRE_HOLDS, [now, limit]);
     const out: Booking[] = [];
@@ -307,9 +311,6 @@ export function createStore(db: Db): Store {
     async listBookings(f) {
       const r = await db.query<Row>(q.LIST_BOOKINGS, [f.agentId ?? null, f.providerId ?? null, f.status ?? null, f.limit]);
       return r.rows.map(bookingFromRow);
-    },
-    async upsertAirBooking(b, reportedBy) {
-      await db.query(q.UPSERT_AIR_BOOKING, [b.carrier, b.recordLocator, JSON.stringify(b), reportedBy, lastTravelDate(b)]);
     },
     getAirBooking: (carrier, locator, reportedBy) => one(q.GET_AIR_BOOKING, [carrier, locator, reportedBy], (r) => r.data),
     async countProducts() {
