@@ -337,7 +337,7 @@ class Gateway implements GatewayApi {
 
   // ---- bookings ----
   async book(ctx: Ctx, raw: BookingRequest): Promise<Booking> {
-    const req = checkBookingRequest(raw);
+    const req = checkBookingRequest(raw, hubToday(this.clock.now()));
     // A new booking is one statement (stock, outbox, booking, items, booking change): without an
     // idempotency key it needs no explicit transaction.
     return this.bookings.book(ctx, req, (fn) => this.idempotent(ctx, 'book', req, fn, true));

@@ -117,7 +117,7 @@ function checkItem(c: Checker, raw: unknown, path: string): void {
  * Checks one traveller (names, gender, dates, countries, documents) at `path`. `mononym`: a traveller may
  * have a surname only (many Indonesian and Javanese pilgrims have one name): givenName may be empty.
  */
-export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean } = {}): Record<string, unknown> | undefined {
+export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { mononym?: boolean; today?: IsoDate } = {}): Record<string, unknown> | undefined {
   const t = c.object(raw, path);
   if (!t) return undefined;
   // A name of spaces is no name: an authority would get a traveller without one.
@@ -130,6 +130,7 @@ export function checkTraveller(c: Checker, raw: unknown, path: string, opts: { m
   for (const key of ['middleName', 'surnameArabic', 'givenNameArabic']) name(key, false);
   c.str(t, 'gender', path, { pattern: /^[MFU]$/ });
   c.date(t, 'birthDate', path, false);
+  if (opts.today && isIsoDate(t.birthDate) && t.birthDate > opts.today) c.add(`${path}/birthDate`, `birthDate ${t.birthDate} is after today (${opts.today})`, 'GW_BAD_DATES');
   c.str(t, 'nationality', path, { pattern: /^[A-Z]{3}$/ });
   c.str(t, 'residence', path, { pattern: /^[A-Z]{3}$/ });
   c.str(t, 'type', path, { pattern: /^(ADT|CHD|INF)$/ });
@@ -265,7 +266,8 @@ function checkFiledTraveller(c: Checker, raw: unknown, path: string, departure: 
 }
 
 /** Checks a booking request; throws GW_BAD_INPUT / GW_BAD_DATES listing every problem. */
-export function checkBookingRequest(raw: unknown): BookingRequest {
+/** `today` (the hub's date) bounds the travellers' birth dates. */
+export function checkBookingRequest(raw: unknown, today?: IsoDate): BookingRequest {
   const c = new Checker();
   const r = c.object(raw, '');
   if (!r) return c.done('The booking request is invalid') as never;
@@ -275,7 +277,7 @@ export function checkBookingRequest(raw: unknown): BookingRequest {
   if (r.travellers !== undefined && r.travellers !== null) {
     if (!Array.isArray(r.travellers)) c.add('/travellers', 'travellers must be a list');
     else if (r.travellers.length > LIMITS.maxTravellers) c.add('/travellers', `at most ${LIMITS.maxTravellers} travellers`);
-    else r.travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`));
+    else r.travellers.forEach((t, i) => checkTraveller(c, t, `/travellers/${i}`, { today }));
   }
   if (typeof r.hold !== 'boolean') c.add('/hold', 'hold must be true (hold) or false (book and confirm)');
   c.int(r, 'holdSeconds', '', 30, 7 * 86_400);

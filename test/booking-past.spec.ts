@@ -52,6 +52,18 @@ forEachBackend('no stay starts in the past', (backend) => {
       assert.equal(moved.json.code, 'GW_BAD_DATES');
       assert.deepEqual((await s.request('GET', `/v1/bookings/${today.json.locator}`, { as: 'AG-NOOR' })).json.items.map((i: any) => i.start), [s.from]);
     });
+    it('refuses a traveller born after today (GW_BAD_DATES at the birth date) and sells nothing', async () => {
+      const [before, bookings] = [await stock(), await count()];
+      const traveller = (birthDate: string) => ({ surname: 'HASAN', givenName: 'AHMAD', birthDate });
+      const r = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: false, items: [room(s.from)], travellers: [traveller(addDays(s.from, 1))] } });
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.code, 'GW_BAD_DATES');
+      assert.deepEqual(r.json.violations.map((v: any) => [v.path, v.message]), [['/travellers/0/birthDate', `birthDate ${addDays(s.from, 1)} is after today (${s.from})`]]);
+      assert.equal(await count(), bookings, 'nothing stored');
+      assert.deepEqual(await stock(), before, 'no stock moved');
+      const born = await s.request('POST', '/v1/bookings', { as: 'AG-NOOR', body: { hold: true, items: [room(s.from)], travellers: [traveller(s.from)] } });
+      assert.equal(born.status, 201, 'a baby born today travels');
+    });
   });
 
   describe('in core, on Makkah time', () => {
