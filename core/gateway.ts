@@ -16,7 +16,7 @@ import { inventoryRefusal } from './ari-rules';
 import { addDays, daysBetween, hubToday } from './dates';
 import { fromMinor, toMinor } from './money';
 import { hashSecret, newSecret, requestHash, secretMatches } from './secrets';
-import { checkAirSegment, checkAvailabilityQuery, checkBookingFilter, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, checkReportedTraveller, Checker, checkTraveller, CITY, CODE, PARTNER_ID } from './validate';
+import { checkAirBookings, checkAvailabilityQuery, checkBookingFilter, checkBookingRequest, checkInventoryUpdate, checkItems, checkManifest, checkNewProduct, checkNewRatePlan, checkOwnId, checkRateUpdate, Checker, CITY, PARTNER_ID } from './validate';
 
 export interface GatewayOptions {
   store: Store;
@@ -386,25 +386,13 @@ class Gateway implements GatewayApi {
   /** PNRs come from airline systems and GDSs; manifests also from agencies (an Umrah company lists its pilgrims). */
   private assertReporter(ctx: Ctx, what: 'pnr' | 'manifest'): void {
     const k = ctx.actor.kind;
-    const allowed = what === 'pnr' ? ['airline', 'gds', 'operator'] : ['airline', 'gds', 'agency', 'operator'];
+    const allowed = REPORTERS[what];
     if (!allowed.includes(k)) throw gwError('GW_FORBIDDEN', `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k} partner cannot report ${what === 'pnr' ? 'airline bookings' : 'manifests'}; ${allowed.slice(0, -1).join(', ')} partners do`);
   }
 
   async recordAirBookings(ctx: Ctx, list: AirBooking[]): Promise<{ stored: number }> {
     this.assertReporter(ctx, 'pnr');
-    const c = new Checker();
-    if (!Array.isArray(list)) c.add('/', 'expected a list of airline bookings');
-    else list.forEach((b, i) => {
-      const o = c.object(b, `/${i}`);
-      if (!o) return;
-      c.str(o, 'carrier', `/${i}`, { required: true, pattern: /^[A-Z0-9]{2,3}$/ });
-      c.str(o, 'recordLocator', `/${i}`, { required: true, pattern: /^[A-Z0-9]{1,20}$/ });
-      if (!Array.isArray(o.segments)) c.add(`/${i}/segments`, 'segments must be a list');
-      else o.segments.forEach((x, j) => checkAirSegment(c, x, `/${i}/segments/${j}`));
-      if (!Array.isArray(o.travellers)) c.add(`/${i}/travellers`, 'travellers must be a list');
-      else o.travellers.forEach((t, j) => checkReportedTraveller(c, t, `/${i}/travellers/${j}`));
-    });
-    c.done('The airline bookings are invalid');
+    checkAirBookings(list);
     // one transaction: a message's PNRs are stored together or not at all
     await this.store.tx(async (t) => {
       for (const b of list) await t.upsertAirBooking(b, ctx.actor.partnerId);
@@ -418,7 +406,7 @@ class Gateway implements GatewayApi {
     // else is told there is none, not that it is someone else's.
     const a = ctx.actor;
     const reportedBy = a.kind === 'operator' ? null : a.partnerId;
-    const b = a.kind === 'operator' || a.kind === 'airline' || a.kind === 'gds' ? await this.store.getAirBooking(carrier, recordLocator, reportedBy) : null;
+    const b = REPORTERS.pnr.includes(a.kind) ? await this.store.getAirBooking(carrier, recordLocator, reportedBy) : null;
     if (!b) throw gwError('GW_NOT_FOUND', `no airline booking ${carrier} ${recordLocator}`);
     return b;
   }
@@ -436,6 +424,12 @@ class Gateway implements GatewayApi {
     return stored;
   }
 }
+
+/** Who may report PNRs and manifests (the operator last: the refusal names the others). */
+const REPORTERS: Record<'pnr' | 'manifest', readonly string[]> = {
+  pnr: ['airline', 'gds', 'operator'],
+  manifest: ['airline', 'gds', 'agency', 'operator'],
+};
 
 const REPLAY = Symbol('replay');
 

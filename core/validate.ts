@@ -175,6 +175,23 @@ export function checkReportedTraveller(c: Checker, raw: unknown, path: string): 
   if (t && typeof t.surname !== 'string') c.add(`${path}/surname`, 'surname must be a string');
 }
 
+/** A report of airline PNRs: each with its carrier, record locator, dated segments and travellers. */
+export function checkAirBookings(raw: unknown): void {
+  const c = new Checker();
+  if (!Array.isArray(raw)) c.add('/', 'expected a list of airline bookings');
+  else raw.forEach((b, i) => {
+    const o = c.object(b, `/${i}`);
+    if (!o) return;
+    c.str(o, 'carrier', `/${i}`, { required: true, pattern: CARRIER });
+    c.str(o, 'recordLocator', `/${i}`, { required: true, pattern: /^[A-Z0-9]{1,20}$/ });
+    if (!Array.isArray(o.segments)) c.add(`/${i}/segments`, 'segments must be a list');
+    else o.segments.forEach((x, j) => checkAirSegment(c, x, `/${i}/segments/${j}`));
+    if (!Array.isArray(o.travellers)) c.add(`/${i}/travellers`, 'travellers must be a list');
+    else o.travellers.forEach((t, j) => checkReportedTraveller(c, t, `/${i}/travellers/${j}`));
+  });
+  c.done('The airline bookings are invalid');
+}
+
 /**
  * One leg of a manifest's journey (and the manifest's flight, its first leg): every field well-formed, since
  * each is written to the authority: carrier, flight number, airports, dates and `HH:MM` local times.

@@ -171,9 +171,16 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
   if (ich.groups.length === 0) {
     for (const m of ich.messages) if (report(m)) body.push(...ucm(m, version));
   } else {
+    // each message's group found once (groupOf scans the groups), not once per group
+    const byGroup = new Map<Group, Message[]>(ich.groups.map((g) => [g, []]));
+    const outside: Message[] = [];
+    for (const m of ich.messages) {
+      const g = groupOf(ich, m);
+      if (g) byGroup.get(g)!.push(m);
+      else outside.push(m);
+    }
     for (const g of ich.groups) {
-      const ms = ich.messages.filter((m) => groupOf(ich, m) === g);
-      const wanted = ms.filter((m) => report(m));
+      const wanted = byGroup.get(g)!.filter((m) => report(m));
       if (ich.rejected) continue;
       if (g.rejected || wanted.length || acceptance) {
         body.push(ucf(g, version));
@@ -181,7 +188,7 @@ export function contrlMessage(ich: Interchange, opts: Pick<ContrlOptions, 'versi
       }
     }
     // messages outside any group in a grouped interchange are reported through the UCI (code 30)
-    for (const m of ich.messages) if (!groupOf(ich, m)) report(m);
+    for (const m of outside) report(m);
   }
   const ref = opts.messageRef ?? '1';
   const id = version === 4 ? ['CONTRL', '4', '1', 'UN'] : ['CONTRL', 'D', '3', 'UN'];
