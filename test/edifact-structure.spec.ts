@@ -56,14 +56,10 @@ describe('edifact structure validator', () => {
     assert.deepEqual(s.messages[0].findings, []);
   });
 
-  it('reports an element error on every occurrence of a repeated segment, also once the parser shares its elements', () => {
+  it('reports an element error on every occurrence of a repeated segment', () => {
     // UNH 1, BGM 2, TDT 3, then per traveller i: NAD 4+3i, ATT 5+3i, NAT 6+3i (nationality an..3 written SAUDI)
     const travellers = Array.from({ length: 5 }, () => "NAD+FL+++A'ATT+2++M'NAT+2+SAUDI'").join('');
     const m = msg(`BGM+745'TDT+20+SV1'${travellers}`);
-    const nats = m.segments.filter((s) => s.tag === 'NAT');
-    const atts = m.segments.filter((s) => s.tag === 'ATT');
-    // from the third sighting on, equal segments share one frozen elements array: the checks must still see each
-    assert.ok(Object.isFrozen(nats[4].elements) && nats[4].elements === nats[2].elements && atts[4].elements === atts[2].elements);
     assert.deepEqual(short(m.findings), [6, 9, 12, 15, 18].map((p) => `39@${p}:2.1`));
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseInterchanges, serializeSegments, tokenize, Tokenizer, separatorsFromString, DEFAULT_SEPARATORS, type Finding, type Segment } from '../adapters/edifact';
+import { collectingSink, EdifactParser, parseInterchanges, type SegmentView, serializeSegments, tokenize, Tokenizer, separatorsFromString, DEFAULT_SEPARATORS, type Finding, type Segment } from '../adapters/edifact';
+import { rng } from './support/rng';
 
 const SAMPLE =
   "UNA:+.? '\r\nUNB+UNOC:4+SIRAJGDS:ZZZ+MAQAM:ZZZ+20260102:1200+R1'\r\n" +
@@ -7,9 +8,9 @@ const SAMPLE =
   "TDT+20+SV1'UNT+6+1'UNZ+1+R1'";
 
 function tok(bytes: Uint8Array, chunks: number[] = [], opts = {}): { segments: Segment[]; findings: Finding[] } {
-  const segments: Segment[] = [];
-  const findings: Finding[] = [];
-  const t = new Tokenizer({ segment: (s) => segments.push(s), finding: (f) => findings.push(f) }, opts);
+  const sink = collectingSink();
+  const { segments, findings } = sink;
+  const t = new Tokenizer(sink, opts);
   let at = 0;
   for (const c of chunks) {
     t.push(bytes.subarray(at, c));
@@ -249,6 +250,46 @@ describe('edifact envelope', () => {
   });
 });
 
+describe('edifact segment tape', () => {
+  const ich = "UNA:+.? 'UNB+UNOC:4+A+B+20260102:1200+R1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++O?'NEIL:ANN'ATT+2++M'UNT+5+1'UNH+2+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+2'UNZ+2+R1'";
+
+  it("gives a message's segments as views that read what the tokenizer reads, one tape per message", () => {
+    const { interchanges } = parseInterchanges(ich, { validate: false });
+    const [m1, m2] = interchanges[0].messages;
+    const plain = tokenize(Buffer.from(ich, 'latin1')).segments;
+    assert.deepEqual(m1.segments.map((x) => ({ tag: x.tag, elements: x.elements, position: x.position, offset: x.offset })), plain.slice(1, 6));
+    assert.deepEqual(m2.segments.map((x) => x.tag), ['UNH', 'BGM', 'UNT']);
+    assert.notEqual(m1.tape, m2.tape);
+    const nad = m1.segments[2] as SegmentView;
+    assert.equal(nad.value(3, 0), "O'NEIL");
+    assert.equal(nad.value(3, 5), '');
+    assert.equal(nad.value(9), '');
+    assert.equal(nad.elementCount, 4);
+  });
+
+  it('keeps the tape out of JSON and comparisons, and drops it with the segments', () => {
+    const m = parseInterchanges(ich, { validate: false }).interchanges[0].messages[0];
+    const json = JSON.parse(JSON.stringify(m)) as { segments: { tag: string }[]; tape?: unknown };
+    assert.equal(json.tape, undefined);
+    assert.deepEqual(json.segments.map((x) => x.tag), ['UNH', 'BGM', 'NAD', 'ATT', 'UNT']);
+    assert.ok(!Object.keys(m).includes('tape'));
+    m.segments = [];
+    assert.equal(m.tape, undefined);
+    assert.deepEqual(m.segments, []);
+  });
+
+  it('streams on one tape cleared segment by segment, each segment readable during its event', () => {
+    const seen: string[] = [];
+    const held: number[] = [];
+    const p = new EdifactParser({ segment: (s) => { seen.push(`${s.tag}:${s.elements.map((e) => e.join(':')).join('+')}`); held.push(s.tape.length); } }, { keepSegments: false, keepMessages: false });
+    p.push(Buffer.from(ich, 'latin1'));
+    p.end();
+    assert.deepEqual(seen, ['UNB:UNOC:4+A+B+20260102:1200+R1', 'UNH:1+PAXLST:D:05B:UN:IATA', 'BGM:745', "NAD:FL+++O'NEIL:ANN", 'ATT:2++M', 'UNT:5+1', 'UNH:2+PAXLST:D:05B:UN:IATA', 'BGM:745', 'UNT:3+2', 'UNZ:2+R1']);
+    // memory bounded by one segment: no tape ever held more than the segment at hand
+    assert.deepEqual(held, seen.map(() => 1));
+  });
+});
+
 describe('edifact serializer', () => {
   it('escapes service characters and writes any separator set', () => {
     const seps = separatorsFromString("|*,\\ $");
@@ -297,9 +338,9 @@ describe('edifact serializer', () => {
     }
   });
 
-  it('shares repeated segments only under the same separators and charset, giving what a fresh parse gives', () => {
-    // the fast path shares the element arrays of repeated short segments (up to 40 bytes): the same bytes
-    // must still split per the separators in force, and decode per the charset in force
+  it('reads repeated segments under other separators and charsets as a fresh parse does', () => {
+    // the fast path takes repeated values from caches keyed by their bytes: the same bytes must still
+    // split per the separators in force, and decode per the charset in force
     const sets = [":+.? '", "+:.? '", ":+.?*'", ":+.  '"];
     const bodies = ['FTX:AB+C', 'LOC+178+JED', "NAD+FL+++O?'NEIL:ANN", 'FTX+AAI+++A LONG FREE TEXT VALUE:X', 'ATT+2++M*F:G', 'RFF+AVF:' + 'X'.repeat(32), 'RFF+AVF:' + 'Y'.repeat(33), 'DTM+329:500101'];
     const strip = (segs: Segment[]) => segs.map((x) => ({ tag: x.tag, elements: x.elements, repetitions: x.repetitions }));
@@ -324,5 +365,32 @@ describe('edifact serializer', () => {
     const r = tokenize(Buffer.from(two, 'latin1'));
     const nads = r.segments.filter((x) => x.tag === 'NAD').map((x) => x.elements[3][0]);
     assert.deepEqual(nads, ['\xd9\x85\xd8\xad', '\xd9\x85\xd8\xad', '\xd9\x85\xd8\xad', 'مح', 'مح', 'مح']);
+  });
+
+  it('cuts every value right when values differ in one byte only (the value caches)', () => {
+    // values of 1 to 30 bytes, each followed by copies with one byte changed at every position, read
+    // twice over: a cache that compared too few bytes would hand out the first one again
+    const segs: { tag: string; elements: string[][] }[] = [];
+    for (let len = 1; len <= 30; len++) {
+      const base = Array.from({ length: len }, (_, x) => String.fromCharCode(65 + ((x * 7) % 26))).join('');
+      const values = [base];
+      for (let at = 0; at < len; at++) values.push(base.slice(0, at) + (base[at] === 'Z' ? 'Y' : 'Z') + base.slice(at + 1));
+      for (const v of [...values, ...values]) segs.push({ tag: 'FTX', elements: [['AAI'], [v, v.toLowerCase()]] });
+    }
+    const bytes = serializeSegments(segs, { separators: DEFAULT_SEPARATORS });
+    assert.deepEqual(tokenize(bytes).segments.map((x) => ({ tag: x.tag, elements: x.elements })), segs);
+    const m = parseInterchanges(Buffer.concat([Buffer.from("UNB+UNOC:4+A+B+20260102:1200+R1'UNH+1+X:D:21A:UN'"), bytes, Buffer.from(`UNT+${segs.length + 2}+1'UNZ+1+R1'`)]), { validate: false }).interchanges[0].messages[0];
+    assert.deepEqual(m.segments.slice(1, -1).map((x) => x.elements), segs.map((x) => x.elements));
+    // and 60 000 random values over 3 letters: far more values than cache slots, so slots are shared by
+    // values with the same first, middle or last bytes
+    const rnd = rng(11);
+    const many: { tag: string; elements: string[][] }[] = [];
+    for (let k = 0; k < 60_000; k++) {
+      const len = 4 + Math.floor(rnd() * 27);
+      let v = '';
+      for (let x = 0; x < len; x++) v += 'ABC'[Math.floor(rnd() * 3)];
+      many.push({ tag: 'RFF', elements: [['AVF', v]] });
+    }
+    assert.deepEqual(tokenize(serializeSegments(many, { separators: DEFAULT_SEPARATORS })).segments.map((x) => ({ tag: x.tag, elements: x.elements })), many);
   });
 });

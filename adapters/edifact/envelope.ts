@@ -13,6 +13,7 @@ import type { Interchange } from './interchange';
 import { parseInterchanges, type ParseOptions } from './parser';
 import { charsetsOf, ourIds, parseOptionsFor, passwordMatches, separatorsOf, type PartnerDirectory, type PartnerProfile } from './partners';
 import { archiveInterchange, claimInterchange, correlateArchive, nextControlRef, setInterchangeStatus } from './sql';
+import { SegmentTape } from './tape';
 import { Tokenizer } from './tokenizer';
 import type { Finding, PartyId } from './types';
 
@@ -90,11 +91,16 @@ export async function checkEnvelope(ich: Interchange, ctx: EnvelopeContext): Pro
 export function peekSender(bytes: Uint8Array): PartyId | null {
   let found: PartyId | null = null;
   const t = new Tokenizer({
-    segment: (s) => {
-      if (!found && (s.tag === 'UNB' || s.tag === 'UIB')) {
-        const e = s.tag === 'UNB' ? s.elements[1] : s.elements[5];
-        if (e?.[0]) found = { id: e[0], ...(e[1] ? { qualifier: e[1] } : {}) };
+    tape: new SegmentTape(),
+    segment: (tape, i) => {
+      const tag = tape.tag(i);
+      if (!found && (tag === 'UNB' || tag === 'UIB')) {
+        const e = tag === 'UNB' ? 1 : 5;
+        const id = tape.value(i, e, 0);
+        const qualifier = tape.value(i, e, 1);
+        if (id) found = { id, ...(qualifier ? { qualifier } : {}) };
       }
+      tape.clear();
     },
     finding: () => undefined,
   });

@@ -8,11 +8,13 @@
  *
  * A message (`Message`) carries its header fields (ref, type, version, release, agency, association),
  * `segments: Segment[]` (UNH … UNT) and `findings: Finding[]`; a `Segment` is
- * `{ tag, elements: string[][], position, offset }`.
+ * `{ tag, elements: string[][], position, offset }` (parsed ones are `SegmentView`s of a `SegmentTape`, the
+ * flat store the parser writes: `value(e, c)` reads a component without building `elements`).
  */
 export * from './types';
 export { charsetFor, decodeBytes, encodeString } from './charset';
-export { Tokenizer, tokenize, type TokenizerOptions, type TokenizerSink } from './tokenizer';
+export { collectingSink, Tokenizer, tokenize, type TokenizerOptions, type TokenizerSink } from './tokenizer';
+export { SegmentTape, SegmentView, viewsOf } from './tape';
 export type { Interchange, Message, MessageHeader, Group, BuilderEvents } from './interchange';
 export { groupOf, messageRejected } from './interchange';
 export { EdifactParser, parseInterchanges, streamParse, streamMessages, type ParseOptions, type ParseResult, type ByteSource, type StreamedMessage } from './parser';

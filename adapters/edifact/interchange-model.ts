@@ -2,6 +2,7 @@
  * The interchange model the envelope builder assembles: interchanges, groups and messages with their
  * header fields, segments and findings, and the builder's events and options.
  */
+import type { SegmentTape, SegmentView } from './tape';
 import type { Finding, PartyId, Segment, Separators } from './types';
 
 export interface MessageHeader {
@@ -24,8 +25,16 @@ export interface MessageHeader {
 }
 
 export interface Message extends MessageHeader {
-  /** UNH … UNT inclusive (empty when the parser was asked not to keep segments). */
+  /**
+   * UNH … UNT inclusive, as views of `tape` (empty when the parser was asked not to keep segments).
+   * Assigning a list replaces them (`m.segments = []` lets a streaming reader drop a translated message's).
+   */
   segments: Segment[];
+  /** The tape the kept segments are on, from index `tapeStart` (absent when segments are not kept). */
+  tape?: SegmentTape;
+  tapeStart?: number;
+  /** Set when the message's trailer (or what ended it) was read. */
+  closed?: boolean;
   /** Number of segments seen, UNH and UNT included. */
   segmentCount: number;
   /** Findings about this message: UNH/UNT checks, and body segments (`messageSegment` = position, UNH = 1). */
@@ -90,8 +99,11 @@ export interface BuilderEvents {
   interchangeStart?(ich: Interchange): void;
   groupStart?(g: Group, ich: Interchange): void;
   messageStart?(m: Message, ich: Interchange): void;
-  /** Every segment, with where it belongs. */
-  segment?(seg: Segment, ich: Interchange, m: Message | null): void;
+  /**
+   * Every segment, with where it belongs. A streaming parser (segments not kept) reuses its tape: the
+   * segment is valid during the call only (`SegmentTape.plain` or `detach` keeps a copy).
+   */
+  segment?(seg: SegmentView, ich: Interchange, m: Message | null): void;
   messageEnd?(m: Message, ich: Interchange): void;
   groupEnd?(g: Group, ich: Interchange): void;
   interchangeEnd?(ich: Interchange): void;
@@ -101,7 +113,8 @@ export interface BuilderEvents {
 
 /** Checks one message's body segments incrementally (the structure validator implements it). */
 export interface MessageChecker {
-  segment(seg: Segment, messagePosition: number): void;
+  /** Segment `index` of `tape`, at `messagePosition` in its message (UNH = 1). */
+  segment(tape: SegmentTape, index: number, messagePosition: number): void;
   end(): void;
 }
 

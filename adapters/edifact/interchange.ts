@@ -9,6 +9,7 @@
  */
 import { charsetFor } from './charset';
 import { checkServiceSegment } from './structure';
+import { SegmentTape, SegmentView, viewsOf } from './tape';
 import type { TokenizerSink } from './tokenizer';
 import { DEFAULT_SEPARATORS, type Finding, type FindingLevel, type PartyId, type Segment, type Separators } from './types';
 
@@ -19,7 +20,7 @@ import type { Message, Group, Interchange, BuilderEvents, MessageChecker, Builde
 const SERVICE_TAGS = new Set(['UNA', 'UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT', 'UIB', 'UIZ', 'UIH', 'UIT']);
 
 function el(seg: Segment, e: number, c = 0): string {
-  return seg.elements[e]?.[c] ?? '';
+  return seg instanceof SegmentView ? seg.value(e, c) : (seg.elements[e]?.[c] ?? '');
 }
 
 function party(seg: Segment, e: number): PartyId {
@@ -53,6 +54,8 @@ export function emptyInterchange(offset: number, una: Separators | null): Interc
 }
 
 export class EnvelopeBuilder implements TokenizerSink {
+  private cur = new SegmentTape();
+  private readonly keep: boolean;
   private ich: Interchange | null = null;
   private group: Group | null = null;
   private msg: Message | null = null;
@@ -69,6 +72,7 @@ export class EnvelopeBuilder implements TokenizerSink {
 
   constructor(private readonly events: BuilderEvents = {}, opts: BuilderOptions = {}) {
     this.opts = { keepSegments: opts.keepSegments ?? true, keepMessages: opts.keepMessages ?? true, checker: opts.checker, downgrade: opts.downgrade };
+    this.keep = this.opts.keepSegments;
   }
 
   una(seps: Separators, offset: number): void {
@@ -89,86 +93,118 @@ export class EnvelopeBuilder implements TokenizerSink {
     else this.addMsg(this.msg, f);
   }
 
-  segment(seg: Segment): void {
-    const tag = seg.tag;
+  /** The tape the tokenizer writes the next segment to. */
+  get tape(): SegmentTape {
+    return this.cur;
+  }
+
+  segment(t: SegmentTape, i: number): void {
+    const tag = t.tag(i);
+    const m = this.msg;
+    // a message's body (no service segment: those all start with U) on the fast path
+    if (m !== null && tag.charCodeAt(0) !== 0x55) {
+      this.lastPosition = t.positions[i];
+      const n = ++m.segmentCount;
+      if (this.pending.length) this.flushPending(m);
+      const ev = this.events.segment;
+      if (ev) ev(t.view(i), this.ich!, m);
+      if (this.checker) this.checker.segment(t, i, n);
+      if (!this.keep) t.clear();
+      return;
+    }
+    this.take(t, i, tag);
+    // a tape no open message holds is cleared segment by segment (what is kept of it was detached)
+    if (t === this.cur && !(this.msg && this.keep)) t.clear();
+  }
+
+  private take(t: SegmentTape, i: number, tag: string): void {
+    const position = t.positions[i];
+    const ev = this.events.segment;
     if (tag === 'UNB' || tag === 'UIB') {
       if (this.ich && this.ich.header) this.closeInterchange(false);
-      this.lastPosition = seg.position;
+      this.lastPosition = position;
+      const seg = t.detach(i);
       this.openInterchange(seg);
       this.flushPending(null);
-      this.events.segment?.(seg, this.ich!, null);
+      ev?.(seg, this.ich!, null);
       return;
     }
     if (!this.ich) {
-      this.startHeaderless(seg);
+      this.startHeaderless(t.view(i));
     }
-    this.lastPosition = seg.position;
+    this.lastPosition = position;
     const ich = this.ich!;
     switch (tag) {
       case 'UNZ':
-      case 'UIZ':
+      case 'UIZ': {
         this.flushPending(null);
         if (this.msg) this.closeMessage(null);
         if (this.group) this.closeGroup(null);
+        const seg = t.detach(i);
         ich.trailer = seg;
         this.serviceCheck(seg, 'interchange');
-        this.events.segment?.(seg, ich, null);
+        ev?.(seg, ich, null);
         this.closeInterchange(true);
         return;
-      case 'UNG':
+      }
+      case 'UNG': {
         this.flushPending(null);
         if (this.msg) this.closeMessage(null);
         if (this.group) this.closeGroup(null);
+        const seg = t.detach(i);
         this.openGroup(seg);
         this.serviceCheck(seg, 'group', this.group ?? undefined);
-        this.events.segment?.(seg, ich, null);
+        ev?.(seg, ich, null);
         return;
-      case 'UNE':
+      }
+      case 'UNE': {
         this.flushPending(null);
         if (this.msg) this.closeMessage(null);
+        const seg = t.detach(i);
         if (!this.group) this.addIch(this.f('15', 'error', 'UNE without a UNG', seg, 'group'));
         else {
           const g = this.group;
           this.closeGroup(seg);
           this.serviceCheck(seg, 'group', g);
         }
-        this.events.segment?.(seg, ich, null);
+        ev?.(seg, ich, null);
         return;
+      }
       case 'UNH':
       case 'UIH':
         if (this.msg) this.closeMessage(null);
-        this.openMessage(seg);
+        this.openMessage(t, i);
         this.flushPending(this.msg);
-        this.events.segment?.(seg, ich, this.msg);
-        this.checkSegment(seg);
+        if (ev) ev(t.view(i), ich, this.msg);
+        this.checkSegment(t, i, 1);
         return;
       case 'UNT':
       case 'UIT': {
         const m = this.msg;
         if (!m) {
           this.flushPending(null);
-          this.addIch(this.f('15', 'error', `${tag} without a message header`, seg, 'interchange'));
-          this.events.segment?.(seg, ich, null);
+          this.addIch(this.f('15', 'error', `${tag} without a message header`, t.view(i), 'interchange'));
+          if (ev) ev(t.view(i), ich, null);
           return;
         }
-        this.addToMessage(m, seg);
+        m.segmentCount++;
         this.flushPending(m);
-        this.events.segment?.(seg, ich, m);
-        this.closeMessage(seg);
+        if (ev) ev(t.view(i), ich, m);
+        this.closeMessage(t.view(i));
         return;
       }
       default: {
         const m = this.msg;
         if (!m) {
           this.flushPending(null);
-          this.addIch(this.f('33', 'error', `segment ${tag} outside any message ignored`, seg, 'interchange'));
-          this.events.segment?.(seg, ich, null);
+          this.addIch(this.f('33', 'error', `segment ${tag} outside any message ignored`, t.view(i), 'interchange'));
+          if (ev) ev(t.view(i), ich, null);
           return;
         }
-        this.addToMessage(m, seg);
-        this.flushPending(m);
-        this.events.segment?.(seg, ich, m);
-        this.checkSegment(seg);
+        const n = ++m.segmentCount;
+        if (this.pending.length) this.flushPending(m);
+        if (ev) ev(t.view(i), ich, m);
+        this.checker?.segment(t, i, n);
       }
     }
   }
@@ -388,10 +424,13 @@ export class EnvelopeBuilder implements TokenizerSink {
     this.events.groupEnd?.(g, ich);
   }
 
-  private openMessage(seg: Segment): void {
+  private openMessage(t: SegmentTape, i: number): void {
     const ich = this.ich!;
+    const seg = t.view(i);
     const interactive = seg.tag === 'UIH';
     const idEl = interactive ? 0 : 1;
+    const keep = this.keep;
+    let list: Segment[] | undefined;
     const m: Message = {
       ref: interactive ? el(seg, 1) : el(seg, 0),
       type: el(seg, idEl, 0),
@@ -401,12 +440,27 @@ export class EnvelopeBuilder implements TokenizerSink {
       // traffic writes the agency fourth (AVLRSP:D:21A:UN): take the fifth component, else the fourth
       agency: interactive ? el(seg, idEl, 4) || el(seg, idEl, 3) : el(seg, idEl, 3),
       interactive,
-      segments: [],
+      get segments(): Segment[] {
+        if (list) return list;
+        const views = m.tape ? viewsOf(m.tape, m.tapeStart ?? 0, m.segmentCount) : [];
+        if (m.closed) list = views;
+        return views;
+      },
+      set segments(v: Segment[]) {
+        list = v;
+        m.tape = undefined;
+      },
       segmentCount: 0,
       findings: [],
       position: seg.position,
       rejected: false,
     };
+    // where the segments are, kept out of JSON and comparisons (a tape is arrays of numbers)
+    Object.defineProperties(m, {
+      tape: { value: undefined, writable: true, enumerable: false },
+      tapeStart: { value: 0, writable: true, enumerable: false },
+      closed: { value: false, writable: true, enumerable: false },
+    });
     const assoc = interactive ? el(seg, idEl, 5) : el(seg, idEl, 4);
     if (assoc) m.association = assoc;
     if (!interactive && el(seg, 2)) m.commonAccessRef = el(seg, 2);
@@ -419,7 +473,17 @@ export class EnvelopeBuilder implements TokenizerSink {
     }
     this.ichMessages++;
     this.msg = m;
-    this.addToMessage(m, seg);
+    if (keep) {
+      // a message whose trailer was missing kept the tape this header is on: the new message starts a new one
+      if (t !== this.cur) {
+        this.cur.copy(t, i);
+        t = this.cur;
+        i = t.length - 1;
+      }
+      m.tape = t;
+      m.tapeStart = i;
+    }
+    m.segmentCount = 1;
     if (!interactive && !m.ref) this.addMsg(m, this.f('13', 'error', 'UNH message reference (0062) missing', seg, 'message', { element: 1 }));
     if (!m.type || !m.version || !m.release || (!interactive && !m.agency)) this.addMsg(m, this.f('13', 'error', `${seg.tag} message identifier incomplete (type:version:release:agency)`, seg, 'message', { element: idEl + 1 }));
     if (ich.interactive !== interactive && ich.header) this.addMsg(m, this.f('15', 'error', `${seg.tag} inside a ${ich.header.tag} interchange`, seg, 'message'));
@@ -428,20 +492,16 @@ export class EnvelopeBuilder implements TokenizerSink {
     this.checker = this.opts.checker?.(m, ich, (f) => this.addMsg(m, f)) ?? null;
   }
 
-  private addToMessage(m: Message, seg: Segment): void {
-    m.segmentCount++;
-    if (this.opts.keepSegments) m.segments.push(seg);
+  private checkSegment(t: SegmentTape, i: number, pos: number): void {
+    if (this.checker && this.msg) this.checker.segment(t, i, pos);
   }
 
-  private checkSegment(seg: Segment): void {
-    const m = this.msg;
-    if (this.checker && m) this.checker.segment(seg, seg.position - m.position + 1);
-  }
-
-  private closeMessage(trailer: Segment | null): void {
+  private closeMessage(trailer: SegmentView | null): void {
     const m = this.msg!;
     const ich = this.ich!;
     this.msg = null;
+    // the message keeps the tape its segments are on; the next segments go to a new one
+    if (m.tape) this.cur = new SegmentTape(m.tape);
     const trailerTag = m.interactive ? 'UIT' : 'UNT';
     if (!trailer) {
       this.addMsg(m, this.f('13', 'error', `message trailer ${trailerTag} missing`, null, 'message', { tag: trailerTag, messageSegment: m.segmentCount + 1 }));
@@ -456,10 +516,11 @@ export class EnvelopeBuilder implements TokenizerSink {
       if (!(m.interactive && !ref && !m.ref) && ref !== m.ref) {
         this.addMsg(m, this.f('28', 'error', `${trailerTag} reference ${JSON.stringify(ref)} does not match ${m.interactive ? 'UIH' : 'UNH'} ${JSON.stringify(m.ref)}`, trailer, 'message', { element: refPos }));
       }
-      if (this.checker) this.checker.segment(trailer, m.segmentCount);
+      if (this.checker) this.checker.segment(trailer.tape, trailer.index, m.segmentCount);
     }
     if (this.checker) this.checker.end();
     this.checker = null;
+    m.closed = true;
     this.events.messageEnd?.(m, ich);
   }
 }

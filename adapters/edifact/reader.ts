@@ -2,10 +2,12 @@
  * A small cursor over a message's segments for translators. Indexes are 0-based like
  * `seg.elements[e][c]`: `value(seg, 3, 1)` on `NAD+FL+++DOE:JOHN'` is `JOHN`.
  */
+import { SegmentView } from './tape';
 import type { Segment } from './types';
 
 /** Component c of element e (0-based; element 0 is the first after the tag), '' when absent. */
 export function value(seg: Segment | undefined, e: number, c = 0): string {
+  if (seg instanceof SegmentView) return seg.value(e, c);
   return seg?.elements[e]?.[c] ?? '';
 }
 

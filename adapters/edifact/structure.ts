@@ -18,6 +18,7 @@ import path from 'node:path';
 import { projectRoot } from '../../core/paths';
 import type { ElementDef, MessageStructure, SegmentDef, SimpleDef, StructureNode } from '../../mappings/edifact/generate';
 import type { Interchange, Message, MessageChecker } from './interchange';
+import { SegmentTape, SegmentView } from './tape';
 import type { Finding, Segment } from './types';
 
 const cache = new Map<string, unknown>();
@@ -46,11 +47,11 @@ export function structureFor(type: string, syntaxVersion = '4'): MessageStructur
   return loadJson<MessageStructure>(`generated/d21a/messages/${type}.json`);
 }
 
-/**
- * Element arrays the parser shares between equal segments (frozen, never changed) that passed the element
- * checks of a segment definition without a finding, under a decimal mark: checked once, not per segment.
- */
-const cleanChecks = new WeakMap<string[][], { def: SegmentDef; decimal: string | undefined }>();
+
+/** Component c of an element whose components are v0 … v0 + count - 1 (see checkElement); '' past them. */
+function comp(strings: readonly string[], ids: Int32Array | null, v0: number, count: number, c: number): string {
+  return c >= count ? '' : ids ? strings[ids[v0 + c]] : strings[v0 + c];
+}
 
 interface Frame {
   nodes: StructureNode[];
@@ -109,15 +110,16 @@ export class StructureValidator implements MessageChecker {
     this.report({ code, severity: this.opts.warningsOnly ? 'warning' : 'error', message: message + ver, level: 'message', messageSegment: pos, tag, ...extra });
   }
 
-  segment(seg: Segment, pos: number): void {
+  segment(t: SegmentTape, i: number, pos: number): void {
+    const tag = t.tag(i);
     this.lastPos = pos;
-    if (seg.tag === 'UNT' || seg.tag === 'UIT') this.sawTrailer = true;
+    if (tag === 'UNT' || tag === 'UIT') this.sawTrailer = true;
     // An interactive message (AVLREQ, RESRSP …) sent in a batch interchange has UNH/UNT where its structure
     // has UIH/UIT: the hub takes and answers that form, so the batch header and trailer stand in for them.
-    this.place(this.interactive && seg.tag === 'UNH' ? 'UIH' : this.interactive && seg.tag === 'UNT' ? 'UIT' : seg.tag, pos);
-    if (this.elementChecks || seg.tag.startsWith('U')) {
-      const def = seg.tag === 'UNH' || seg.tag === 'UNT' || seg.tag === 'UIH' || seg.tag === 'UIT' ? this.service[seg.tag] : this.segDefs[seg.tag];
-      if (def) this.checkElements(seg, def, pos);
+    this.place(this.interactive && tag === 'UNH' ? 'UIH' : this.interactive && tag === 'UNT' ? 'UIT' : tag, pos);
+    if (this.elementChecks || tag.charCodeAt(0) === 0x55) {
+      const def = tag === 'UNH' || tag === 'UNT' || tag === 'UIH' || tag === 'UIT' ? this.service[tag] : this.segDefs[tag];
+      if (def) this.checkElements(t, i, def, pos);
     }
   }
 
@@ -188,35 +190,33 @@ export class StructureValidator implements MessageChecker {
   }
 
   /** Element checks only (no structure position), e.g. for service segments outside messages. */
-  checkOnly(seg: Segment, def: SegmentDef, pos: number): void {
-    this.checkElements(seg, def, pos);
+  checkOnly(t: SegmentTape, i: number, def: SegmentDef, pos: number): void {
+    this.checkElements(t, i, def, pos);
   }
 
-  private checkElements(seg: Segment, def: SegmentDef, pos: number): void {
-    const els = seg.elements;
-    // elements the parser shares between equal segments (frozen) are checked once per definition and mark
-    const clean = Object.isFrozen(els) && !seg.repetitions ? cleanChecks.get(els) : undefined;
-    if (clean !== undefined && clean.def === def && clean.decimal === this.opts.decimal) return;
-    const before = this.emitted;
+  private checkElements(t: SegmentTape, i: number, def: SegmentDef, pos: number): void {
     const defs = def.elements;
-    const tag = seg.tag;
-    if (els.length > defs.length) this.emit('16', `${tag} has ${els.length} data elements, at most ${defs.length} defined`, pos, tag, { element: defs.length + 1 });
-    const n = Math.min(els.length, defs.length);
+    const tag = t.tag(i);
+    const count = t.elementsOf(i);
+    const repetitions = t.repetitionsOf(i);
+    if (count > defs.length) this.emit('16', `${tag} has ${count} data elements, at most ${defs.length} defined`, pos, tag, { element: defs.length + 1 });
+    const n = Math.min(count, defs.length);
+    const j0 = t.firstElement[i];
     for (let e = 0; e < defs.length; e++) {
       const d = defs[e];
       if (e >= n) {
         if (d.required) this.emit('13', `${tag} mandatory data element ${d.id} ${d.name} missing`, pos, tag, { element: e + 1 });
         continue;
       }
-      const reps = seg.repetitions?.[e];
+      const reps = repetitions?.[e];
       if (!reps) {
-        this.checkElement(tag, els[e], d, pos, e + 1, 0);
+        const v0 = t.firstValue[j0 + e];
+        this.checkElement(tag, t.strings, t.ids, v0, t.firstValue[j0 + e + 1] - v0, d, pos, e + 1, 0);
         continue;
       }
       if (reps.length > d.repeat) this.emit('35', `${tag} data element ${d.id} repeated ${reps.length} times, at most ${d.repeat}`, pos, tag, { element: e + 1 });
-      for (let r = 0; r < reps.length; r++) this.checkElement(tag, reps[r], d, pos, e + 1, reps.length > 1 ? r + 1 : 0);
+      for (let r = 0; r < reps.length; r++) this.checkElement(tag, reps[r], null, 0, reps[r].length, d, pos, e + 1, reps.length > 1 ? r + 1 : 0);
     }
-    if (this.emitted === before && Object.isFrozen(els) && !seg.repetitions && els.every((e) => Object.isFrozen(e))) cleanChecks.set(els, { def, decimal: this.opts.decimal });
   }
 
   /** Where a finding about an element points: element, component and repetition numbers (1-based, 0 = none). */
@@ -227,10 +227,14 @@ export class StructureValidator implements MessageChecker {
     return x;
   }
 
-  private checkElement(tag: string, comps: string[], d: ElementDef, pos: number, element: number, repetition: number): void {
+  /**
+   * The element whose components are components v0 … v0 + count - 1: strings[ids[k]] on a tape, or
+   * strings[k] when ids is null (one repetition of a repeated element).
+   */
+  private checkElement(tag: string, strings: readonly string[], ids: Int32Array | null, v0: number, count: number, d: ElementDef, pos: number, element: number, repetition: number): void {
     let empty = true;
-    for (let c = 0; c < comps.length; c++) {
-      if (comps[c] !== '') {
+    for (let c = 0; c < count; c++) {
+      if (comp(strings, ids, v0, count, c) !== '') {
         empty = false;
         break;
       }
@@ -242,9 +246,9 @@ export class StructureValidator implements MessageChecker {
     if (d.composite) {
       const cs = d.components;
       if (!cs) return;
-      if (comps.length > cs.length) this.emit('16', `${tag} ${d.id} has ${comps.length} components, at most ${cs.length} defined`, pos, tag, this.at(element, cs.length + 1, repetition));
+      if (count > cs.length) this.emit('16', `${tag} ${d.id} has ${count} components, at most ${cs.length} defined`, pos, tag, this.at(element, cs.length + 1, repetition));
       for (let c = 0; c < cs.length; c++) {
-        const v = comps[c] ?? '';
+        const v = comp(strings, ids, v0, count, c);
         if (v === '') {
           if (cs[c].required) this.emit('13', `${tag} ${d.id} mandatory component ${cs[c].id} ${cs[c].name} missing`, pos, tag, this.at(element, c + 1, repetition));
           continue;
@@ -252,8 +256,8 @@ export class StructureValidator implements MessageChecker {
         this.checkValue(tag, v, cs[c], pos, element, c + 1, repetition);
       }
     } else {
-      if (comps.length > 1) this.emit('16', `${tag} simple data element ${d.id} has ${comps.length} components`, pos, tag, this.at(element, 2, repetition));
-      this.checkValue(tag, comps[0], d as unknown as SimpleDef, pos, element, 0, repetition);
+      if (count > 1) this.emit('16', `${tag} simple data element ${d.id} has ${count} components`, pos, tag, this.at(element, 2, repetition));
+      this.checkValue(tag, comp(strings, ids, v0, count, 0), d as unknown as SimpleDef, pos, element, 0, repetition);
     }
   }
 
@@ -295,18 +299,30 @@ export function validateMessage(m: Pick<Message, 'type' | 'release' | 'segments'
   const out: Finding[] = [];
   const exact = s.release === m.release || s.type === 'PNRGOV' || s.type === 'CONTRL';
   const v = new StructureValidator(s, (f) => out.push(f), { ...opts, warningsOnly: opts.warningsOnly || opts.lenient || !exact });
-  m.segments.forEach((seg, i) => v.segment(seg, i + 1));
+  const { tape, from } = onTape(m.segments);
+  for (let i = 0; i < m.segments.length; i++) v.segment(tape, from + i, i + 1);
   v.end();
   return out;
 }
 
 const NO_STRUCTURE: MessageStructure = { type: 'SERVICE', version: '', release: '', agency: '', source: '', structure: [], undefinedSegments: [] };
 
+/**
+ * The tape and first index of consecutive segments: their own when they are consecutive views of one tape
+ * (what the parser gives), else a tape made of them.
+ */
+function onTape(segs: readonly Segment[]): { tape: SegmentTape; from: number } {
+  const first = segs[0];
+  if (first instanceof SegmentView && segs.every((x, k) => x instanceof SegmentView && x.tape === first.tape && x.index === first.index + k)) return { tape: first.tape, from: first.index };
+  return { tape: SegmentTape.of(segs), from: 0 };
+}
+
 /** Checks a service segment outside messages (UNB, UNZ, UNG, UNE, UIB, UIZ) against the service directory. */
 export function checkServiceSegment(seg: Segment, syntaxVersion: string, report: (f: Finding) => void): void {
   const def = serviceSegments(syntaxVersion)[seg.tag];
   if (!def) return;
-  new StructureValidator(NO_STRUCTURE, report, { syntaxVersion }).checkOnly(seg, def, seg.position);
+  const { tape, from } = onTape([seg]);
+  new StructureValidator(NO_STRUCTURE, report, { syntaxVersion }).checkOnly(tape, from, def, seg.position);
 }
 
 /** The parser's per-message checker: the structure validator for the message's type, or null. */

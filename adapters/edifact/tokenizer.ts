@@ -2,8 +2,8 @@
  * Streaming UN/EDIFACT tokenizer over bytes: `push(chunk)` takes chunks of any size (one byte at a time
  * works, a release character as a chunk's last byte too), `end()` flushes; segments go to the sink as soon
  * as their terminator is read. The scan classifies bytes through a 256-entry table and records separator
- * positions; values.ts cuts the strings (fast path from one ISO 8859-1 view, careful path decoding per the
- * syntax identifier). Quirks are findings, never exceptions: whitespace between segments, a space after the
+ * positions; values.ts cuts the strings onto the sink's tape (fast path straight from the bytes as
+ * ISO 8859-1, careful path decoding per the syntax identifier). Quirks are findings, never exceptions: whitespace between segments, a space after the
  * tag, a last segment without terminator, text around interchanges, several interchanges, characters outside
  * the repertoire, trailing separators, a dangling release character, segments over `maxSegmentBytes`
  * (skipped to their terminator in bounded memory).
@@ -11,6 +11,7 @@
 import { buildTables, describeByte, findBadByte, findTerminator, isTag, isTagByte, latin1Slice, looksLikeStart, nextStart, unaSeparators, A, C_BAD, C_COMP, C_DATA, C_HIGH, C_REL, C_REP, C_SEG, N, U } from './bytes';
 import { charsetFor, INITIAL_CHARSET, type Charset } from './charset';
 import { DEFAULT_SEPARATORS, separatorsToString, type Finding, type Segment, type Separators, type TokenizerOptions, type TokenizerSink } from './types';
+import { SegmentTape } from './tape';
 import { decodeValue, ValueCutter } from './values';
 import { ByteWindow } from './window';
 
@@ -20,13 +21,13 @@ const MODE_BETWEEN = 0; // expecting UNA/UNB/UIB (start, or after UNZ/UIZ)
 const MODE_SEGMENTS = 1;
 const MODE_SKIP = 2; // inside an oversized segment, looking for its terminator
 
-/**
- * Pushed bytes are taken 32 KB at a time: the ISO 8859-1 view that values are cut from then stays below
- * V8's large-object size and dies young when segments are streamed, instead of a large-object string per
- * chunk that only a full collection reclaims (peak RSS of the bench's stream, 0.1 GB samples: 143–147 →
- * 136–141 MB).
- */
+/** Pushed bytes are taken 32 KB at a time, so the byte window stays small whatever the chunk size. */
 const PIECE = 32 * 1024;
+
+/** Whether values of this charset are read as ISO 8859-1, bytes ≥ 0x80 included (no decoding). */
+function latin1View(cs: Charset): boolean {
+  return cs.encoding === 'latin1' || cs.encoding === 'ascii';
+}
 
 export class Tokenizer extends ByteWindow {
   private readonly opts: Required<Omit<TokenizerOptions, 'charset'>> & { charset?: string };
@@ -101,7 +102,6 @@ export class Tokenizer extends ByteWindow {
 
   private buildTables(): void {
     buildTables(this.seps, this.charset, this.cls, this.ws);
-    this.values.useSeparators(this.seps);
   }
 
   protected override keepFrom(): number {
@@ -268,7 +268,9 @@ export class Tokenizer extends ByteWindow {
       tag: this.skipTag,
       offset: this.skipOffset,
     });
-    this.sink.segment({ tag: this.skipTag, elements: [], position, offset: this.skipOffset });
+    const t = this.sink.tape;
+    t.begin(t.intern(this.skipTag), position, this.skipOffset);
+    this.sink.segment(t, t.endSegment());
   }
 
   /** The hot loop: scans segments; returns true when the mode changed and the caller must continue. */
@@ -404,7 +406,7 @@ export class Tokenizer extends ByteWindow {
     if (this.junkStart >= 0) this.flushJunk();
   }
 
-  /** Materialises the segment buf[s, e) from the recorded marks and emits it. */
+  /** Writes the segment buf[s, e) onto the sink's tape from the recorded marks and emits it. */
   private completeSegment(s: number, e: number): void {
     const offset = this.base + s;
     if (e - s > this.opts.maxSegmentBytes) {
@@ -419,36 +421,32 @@ export class Tokenizer extends ByteWindow {
       return;
     }
     const b = this.buf;
-    const str = this.view();
     const mcount = this.mcount;
     const mp = this.mpos;
     const mt = this.mtype;
     const v = this.values;
-    const slow = this.hasRelease || (this.hasHigh && this.charset.encoding !== 'latin1' && this.charset.encoding !== 'ascii');
+    let slow = this.hasRelease || (this.hasHigh && !latin1View(this.charset));
     // tag element; its components beyond the first (syntax 4 nesting indicators) are skipped
     let k = 0;
     const tagEnd = mcount > 0 ? mp[0] : e;
-    let tag = slow ? this.decode(s, tagEnd) : v.tag(b, str, 0, s, tagEnd);
+    // a 3-byte tag on the fast path comes from the tag cache (slot ts), anything else is cut
+    let ts = !slow && tagEnd - s === 3 ? v.tagSlot(b, s) : -1;
+    let tag = ts >= 0 ? v.tagAt(ts) : slow ? this.decode(s, tagEnd) : v.cut(b, s, tagEnd);
     while (k < mcount && mt[k] === C_COMP) k++;
-    let elements: string[][];
-    let repetitions: Record<number, string[][]> | undefined;
-    if (!slow && this.nRep === 0) elements = v.fast(b, str, s, e, mp, mt, k, mcount);
-    else {
-      elements = v.slow(str, e, mp, mt, k, mcount, slow ? (a, z) => this.decode(a, z) : null);
-      repetitions = v.repetitions;
-    }
     // tag checks
     if (!isTag(tag)) {
       const trimmed = tag.trim();
       if (isTag(trimmed)) {
         this.finding('21', 'warning', `space around segment tag ${JSON.stringify(tag)}`, { segment: this.position + 1, tag: trimmed, offset });
         tag = trimmed;
+        ts = -1;
       } else {
         this.finding('12', 'error', `invalid segment tag ${JSON.stringify(tag.slice(0, 20))}`, { segment: this.position + 1, tag: tag.slice(0, 20), offset });
       }
     }
     // interchange boundaries: a header in the middle of an interchange (no UNZ before it) starts a new one
-    const isHeader = tag === 'UNB' || tag === 'UIB';
+    const service = tag.charCodeAt(0) === 0x55;
+    const isHeader = service && (tag === 'UNB' || tag === 'UIB');
     if (isHeader && this.position > 0) {
       const keepSeps = this.seps;
       this.newInterchange();
@@ -456,26 +454,31 @@ export class Tokenizer extends ByteWindow {
       this.buildTables();
     }
     if (isHeader && !this.opts.charset) {
-      const sid = elements[0]?.[0] ?? '';
+      // the syntax identifier (first component of the first element) decides how the header's own values
+      // and the rest of the interchange are decoded (UNOW ids)
+      let sid = '';
+      if (k < mcount) {
+        const a = mp[k] + 1;
+        const z = k + 1 < mcount ? mp[k + 1] : e;
+        sid = slow ? this.decode(a, z) : v.cut(b, a, z);
+      }
       this.charset = charsetFor(sid || 'UNOA');
       this.buildTables();
-      // the header's own values were cut before its syntax identifier was known: decode them again (UNOW ids)
-      const enc = this.charset.encoding;
-      if (this.hasHigh && enc !== 'latin1' && enc !== 'ascii') {
-        elements = v.slow(str, e, mp, mt, k, mcount, (a, z) => this.decode(a, z));
-        repetitions = v.repetitions;
-      }
+      slow = this.hasRelease || (this.hasHigh && !latin1View(this.charset));
     }
     const position = ++this.position;
+    const t = this.sink.tape;
+    t.begin(ts >= 0 ? v.tagId(ts, t) : t.intern(tag), position, offset);
+    if (!slow && this.nRep === 0) v.fast(b, e, mp, mt, k, mcount, t);
+    else v.slow(e, mp, mt, k, mcount, this.decodeFn, t);
     if (mcount > 0 && mp[mcount - 1] === e - 1) {
       this.finding('45', 'warning', `trailing separator at the end of ${tag}`, { segment: position, tag, offset });
     }
     if (this.hasBad) this.reportBad(s, e, tag, position);
-    const seg: Segment = { tag, elements, position, offset };
-    if (repetitions) seg.repetitions = repetitions;
+    const i = t.endSegment();
     this.mcount = 0;
-    this.sink.segment(seg);
-    if (tag === 'UNZ' || tag === 'UIZ') {
+    this.sink.segment(t, i);
+    if (service && (tag === 'UNZ' || tag === 'UIZ')) {
       this.inInterchange = false;
       this.mode = MODE_BETWEEN;
       this.seps = { ...this.opts.separators };
@@ -486,13 +489,25 @@ export class Tokenizer extends ByteWindow {
   }
 
   private readonly values = new ValueCutter();
+  /** `decode` bound once: a closure created in completeSegment would make V8 allocate a context on every call. */
+  private readonly decodeFn = (a: number, z: number): string => this.decode(a, z);
 
   /** Careful path: component bytes [a, z) with release characters removed, decoded per charset. */
   private decode(a: number, z: number): string {
-    return decodeValue(this.buf, this.view(), a, z, this.seps.release, this.charset, (at) => {
-      this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.position + 1, offset: this.base + at });
-    });
+    // the segment needs care, not necessarily this value: one without a release character (or a byte that
+    // needs decoding) is cut as on the fast path, cached and never a slice of the view
+    const b = this.buf;
+    const rel = this.seps.release;
+    const plain = latin1View(this.charset);
+    let i = a;
+    while (i < z && b[i] !== rel && (plain || b[i] < 0x80)) i++;
+    if (i === z) return this.values.cut(b, a, z);
+    return decodeValue(this.buf, a, z, this.seps.release, this.charset, this.badUtf8);
   }
+
+  private readonly badUtf8 = (at: number): void => {
+    this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.position + 1, offset: this.base + at });
+  };
 
   private reportBad(s: number, e: number, tag: string, position: number): void {
     const bad = findBadByte(this.buf, this.cls, this.seps.release, s, e);
@@ -508,12 +523,27 @@ export class Tokenizer extends ByteWindow {
   }
 }
 
-/** Tokenizes a whole buffer (convenience for tests and small inputs). */
-export function tokenize(bytes: Uint8Array, opts: TokenizerOptions = {}): { segments: Segment[]; findings: Finding[] } {
+/** A sink that keeps every segment as a plain object, and every finding (tests and small inputs). */
+export function collectingSink(): TokenizerSink & { segments: Segment[]; findings: Finding[] } {
   const segments: Segment[] = [];
   const findings: Finding[] = [];
-  const t = new Tokenizer({ segment: (s) => segments.push(s), finding: (f) => findings.push(f) }, opts);
+  return {
+    tape: new SegmentTape(),
+    segments,
+    findings,
+    segment(tape, i) {
+      segments.push(tape.plain(i));
+      tape.clear();
+    },
+    finding: (f) => findings.push(f),
+  };
+}
+
+/** Tokenizes a whole buffer (convenience for tests and small inputs): plain segments and findings. */
+export function tokenize(bytes: Uint8Array, opts: TokenizerOptions = {}): { segments: Segment[]; findings: Finding[] } {
+  const sink = collectingSink();
+  const t = new Tokenizer(sink, opts);
   t.push(bytes);
   t.end();
-  return { segments, findings };
+  return { segments: sink.segments, findings: sink.findings };
 }

@@ -1,3 +1,5 @@
+import type { SegmentTape } from './tape';
+
 /**
  * Shared types of the UN/EDIFACT syntax engine. Everything the message translators need is here:
  * a message is `{ header fields, segments: Segment[], findings: Finding[] }`.
@@ -9,12 +11,12 @@
  * interchange's syntax identifier). `NAD+FL+++DOE:JOHN'` → `{ tag: 'NAD', elements: [['FL'], [''], [''], ['DOE', 'JOHN']] }`.
  */
 export interface Segment {
-  tag: string;
-  elements: string[][];
+  readonly tag: string;
+  readonly elements: string[][];
   /** 1-based position in its interchange (UNB = 1; the UNA service string advice is not counted). */
-  position: number;
+  readonly position: number;
   /** Byte offset of the segment's first byte in the whole input stream. */
-  offset: number;
+  readonly offset: number;
   /**
    * Only when the syntax has a repetition separator and an element was repeated: element index → all of
    * its repetitions (the first one is also in `elements`). Absent in the common case.
@@ -125,7 +127,10 @@ export interface TokenizerOptions {
 }
 
 export interface TokenizerSink {
-  segment(seg: Segment): void;
+  /** The tape the next segment is written to (the sink may clear it, or give a new one, between segments). */
+  readonly tape: SegmentTape;
+  /** Segment `index` of `tape` is complete. */
+  segment(tape: SegmentTape, index: number): void;
   finding(f: Finding): void;
   /** A UNA service string advice was read; a new interchange starts with these separators. */
   una?(seps: Separators, offset: number): void;

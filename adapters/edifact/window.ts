@@ -1,9 +1,6 @@
 /**
- * The tokenizer's byte window: the bytes received and not yet consumed, their offset in the stream, and one
- * ISO 8859-1 string view of them (decoded once per push; values are cut from it with `substring`).
+ * The tokenizer's byte window: the bytes received and not yet consumed, and their offset in the stream.
  */
-import { latin1Slice } from './bytes';
-
 export class ByteWindow {
   protected buf: Buffer = Buffer.allocUnsafe(64 * 1024);
   protected len = 0;
@@ -11,10 +8,6 @@ export class ByteWindow {
   protected pos = 0;
   /** Stream offset of buf[0]. */
   protected base = 0;
-
-  private str = '';
-  private strLen = -1;
-  private strBuf: Buffer | null = null;
 
   /** Bytes received so far. */
   get bytesRead(): number {
@@ -50,20 +43,9 @@ export class ByteWindow {
     const keep = this.keepFrom();
     if (keep === 0) return;
     this.buf.copyWithin(0, keep, this.len);
-    this.strLen = -1;
     this.len -= keep;
     this.pos -= keep;
     this.base += keep;
     this.shifted(keep);
-  }
-
-  /** ISO 8859-1 view of buf[0, len), decoded once per push (strings are cut from it). */
-  protected view(): string {
-    if (this.strLen !== this.len || this.strBuf !== this.buf) {
-      this.str = latin1Slice(this.buf, 0, this.len);
-      this.strLen = this.len;
-      this.strBuf = this.buf;
-    }
-    return this.str;
   }
 }
