@@ -143,3 +143,19 @@ export async function* streamMessages(source: ByteSource, opts: ParseOptions = {
 }
 
 export type { Segment };
+
+/**
+ * Objects that keep the hidden classes of the parser's objects alive for the life of the process. V8's
+ * optimised code refers to the hidden classes (maps) it was specialised for only weakly: once every parser
+ * has died, a full garbage collection drops their maps, the next parser's objects get new ones, and every
+ * hot function deoptimises and warms up again (a 10 MB PAXLST took ~140 ms instead of ~85 ms through the
+ * tokenizer after each full collection; bench/edifact runs one before every timed parse, as a busy server
+ * does between requests). A small interchange through every part keeps one of each alive.
+ */
+export const mapKeeper = (() => {
+  const sample = Buffer.from("UNA:+.? 'UNB+UNOC:4+A:ZZZ+B:ZZZ+260102:1200+K1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++O?'NEIL:ANN+12 KING FAHD ROAD LONGER THAN 24'DTM+329:800101'UNT+5+1'UNZ+1+K1'", 'latin1');
+  const parser = new EdifactParser({}, { validate: true });
+  parser.push(sample);
+  parser.end();
+  return { parser, parsed: parseInterchanges(sample), streamed: parseInterchanges(sample, { keepSegments: false }) };
+})();
