@@ -53,10 +53,17 @@ function comp(strings: readonly string[], ids: Int32Array | null, v0: number, co
   return c >= count ? '' : ids ? strings[ids[v0 + c]] : strings[v0 + c];
 }
 
-interface Frame {
-  nodes: StructureNode[];
-  idx: number;
-  count: number;
+/**
+ * A structure node as the validator walks it: one shape for segments and groups, the trigger (first
+ * segment) computed once. Placing a segment compares its tag with the triggers of the nodes ahead.
+ */
+interface Node {
+  trigger: string;
+  /** The group's name; '' for a segment. */
+  group: string;
+  min: number;
+  max: number;
+  children: Node[];
 }
 
 function triggerOf(n: StructureNode): string {
@@ -64,8 +71,25 @@ function triggerOf(n: StructureNode): string {
   return triggerOf(n.children[0]);
 }
 
-function nodeName(n: StructureNode): string {
-  return 'segment' in n ? n.segment : `${n.group} (${triggerOf(n)})`;
+const compiled = new WeakMap<StructureNode[], Node[]>();
+
+function compile(ns: StructureNode[]): Node[] {
+  let c = compiled.get(ns);
+  if (!c) {
+    c = ns.map((n) => ({ trigger: triggerOf(n), group: 'group' in n ? n.group : '', min: n.min, max: n.max, children: 'group' in n ? compile(n.children) : [] }));
+    compiled.set(ns, c);
+  }
+  return c;
+}
+
+interface Frame {
+  nodes: Node[];
+  idx: number;
+  count: number;
+}
+
+function nodeName(n: Node): string {
+  return n.group ? `${n.group} (${n.trigger})` : n.trigger;
 }
 
 export interface ValidatorOptions {
@@ -93,7 +117,7 @@ export class StructureValidator implements MessageChecker {
     private readonly report: (f: Finding) => void,
     private readonly opts: ValidatorOptions = {},
   ) {
-    this.stack = [{ nodes: structure.structure, idx: 0, count: 0 }];
+    this.stack = [{ nodes: compile(structure.structure), idx: 0, count: 0 }];
     this.service = serviceSegments(opts.syntaxVersion ?? '4');
     this.segDefs = structure.type === 'CONTRL' ? this.service : d21aSegments();
     this.elementChecks = structure.elementChecks !== false;
@@ -141,7 +165,7 @@ export class StructureValidator implements MessageChecker {
       const f = st[level];
       for (let j = f.idx; j < f.nodes.length; j++) {
         const n = f.nodes[j];
-        if (triggerOf(n) !== tag) continue;
+        if (n.trigger !== tag) continue;
         if (!allowOverflow && j === f.idx && f.count >= n.max) continue;
         // a group's trigger seen again is a new occurrence of the group (36 if too many), not a repeated segment
         if (allowOverflow && level > 0 && j === 0) continue;
@@ -157,10 +181,10 @@ export class StructureValidator implements MessageChecker {
           f.count = 1;
         }
         if (f.count > n.max) {
-          if ('segment' in n) this.emit('35', `segment ${tag} repeated more than ${n.max} time(s)`, pos, tag);
+          if (!n.group) this.emit('35', `segment ${tag} repeated more than ${n.max} time(s)`, pos, tag);
           else this.emit('36', `group ${n.group} repeated more than ${n.max} time(s)`, pos, tag);
         }
-        if ('group' in n) st.push({ nodes: n.children, idx: 0, count: 1 });
+        if (n.group) st.push({ nodes: n.children, idx: 0, count: 1 });
         return true;
       }
     }
@@ -184,9 +208,9 @@ export class StructureValidator implements MessageChecker {
     }
   }
 
-  private missing(n: StructureNode, pos: number, before: string): void {
+  private missing(n: Node, pos: number, before: string): void {
     const name = nodeName(n);
-    this.emit('13', `mandatory ${'segment' in n ? 'segment' : 'group'} ${name} missing before ${before}`, pos, triggerOf(n));
+    this.emit('13', `mandatory ${n.group ? 'group' : 'segment'} ${name} missing before ${before}`, pos, n.trigger);
   }
 
   /** Element checks only (no structure position), e.g. for service segments outside messages. */
