@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { collectingSink, EdifactParser, parseInterchanges, type SegmentView, serializeSegments, tokenize, Tokenizer, separatorsFromString, DEFAULT_SEPARATORS, type Finding, type Segment } from '../adapters/edifact';
+import { collectingSink, EdifactParser, parseInterchanges, type Interchange, type SegmentView, serializeSegments, tokenize, Tokenizer, separatorsFromString, DEFAULT_SEPARATORS, type Finding, type Segment } from '../adapters/edifact';
 import { rng } from './support/rng';
 
 const SAMPLE =
@@ -276,6 +276,24 @@ describe('edifact segment tape', () => {
     m.segments = [];
     assert.equal(m.tape, undefined);
     assert.deepEqual(m.segments, []);
+  });
+
+  it('gives each of two parsers fed in turns what it gives alone (the value caches are shared)', () => {
+    // the same values at other string indexes on each parser's tapes, chunks alternating between them
+    const a = Buffer.from(ich, 'latin1');
+    const b = Buffer.from(ich.replace(/O\?'NEIL:ANN/, 'ANN:ALHARBI').replace(/BGM\+745/g, 'BGM+ALHARBI').replace('ATT+2++M', 'ATT+ANN++FL'), 'latin1');
+    const alone = (x: Buffer) => parseInterchanges(x, { validate: false }).interchanges[0].messages.map((m) => m.segments.map((v) => [v.tag, v.elements]));
+    const got: Interchange[][] = [[], []];
+    const parsers = [0, 1].map((k) => new EdifactParser({ interchangeEnd: (i) => got[k].push(i) }, { validate: false }));
+    for (let at = 0; at < Math.max(a.length, b.length); at += 7) {
+      parsers[0].push(a.subarray(at, at + 7));
+      parsers[1].push(b.subarray(at, at + 7));
+    }
+    parsers.forEach((p) => p.end());
+    const read = (k: number) => got[k][0].messages.map((m) => m.segments.map((v) => [v.tag, v.elements]));
+    assert.deepEqual(read(0), alone(a));
+    assert.deepEqual(read(1), alone(b));
+    assert.notDeepEqual(read(0), read(1));
   });
 
   it('streams on one tape cleared segment by segment, each segment readable during its event', () => {

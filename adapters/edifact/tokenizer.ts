@@ -12,7 +12,7 @@ import { buildTables, describeByte, findBadByte, findTerminator, isTag, isTagByt
 import { charsetFor, INITIAL_CHARSET, type Charset } from './charset';
 import { DEFAULT_SEPARATORS, separatorsToString, type Finding, type Segment, type Separators, type TokenizerOptions, type TokenizerSink } from './types';
 import { SegmentTape } from './tape';
-import { decodeValue, ValueCutter } from './values';
+import { decodeValue, sharedCutter } from './values';
 import { ByteWindow } from './window';
 
 export type { TokenizerOptions, TokenizerSink } from './types';
@@ -488,7 +488,7 @@ export class Tokenizer extends ByteWindow {
     }
   }
 
-  private readonly values = new ValueCutter();
+  private readonly values = sharedCutter;
   /** `decode` bound once: a closure created in completeSegment would make V8 allocate a context on every call. */
   private readonly decodeFn = (a: number, z: number): string => this.decode(a, z);
 

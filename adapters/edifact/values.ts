@@ -3,17 +3,23 @@
  * tokenizer recorded (positions in its buffer, with their types C_COMP/C_ELEM/C_REP).
  *
  * Fast path (no release character, single-byte repertoire or no byte ≥ 0x80, no repetition separator
- * used): strings are cut from one ISO 8859-1 view of the buffer; values of up to 3 bytes (`FL`, `2`, `JED`,
- * `SAU` …) come from a small direct-mapped cache that also remembers their index in the tape's string
- * table, so a code repeated on every traveller costs one typed-array store. Careful path: release
- * characters removed and bytes decoded per charset (UTF-8 checked), repetitions recorded.
+ * used): values are made from the bytes as ISO 8859-1 and come from caches keyed by their bytes, codes of
+ * up to 3 bytes (`FL`, `2`, `JED`, `SAU` …) and values of 4 to 24 bytes (names, places, dates); each
+ * entry also remembers its index in the string table of the tape it was last written to, so a value
+ * repeated in a message costs one typed-array store. Careful path: release characters removed and bytes
+ * decoded per charset (UTF-8 checked), repetitions recorded.
+ *
+ * One cutter serves every tokenizer (`sharedCutter`): its caches are 400 KB that a parser of a small
+ * interchange would otherwise allocate and zero for each request. Sharing is safe: entries are keyed by
+ * their bytes, and a string index is used only on the tape generation it was written for, so parsers whose
+ * pushes interleave (two requests streaming at once) only evict each other's entries.
  */
 import { isUtf8, latin1Slice, C_ELEM, C_REP } from './bytes';
 import { decodeBytes, type Charset } from './charset';
 import type { SegmentTape } from './tape';
 
 const VAL_CACHE_SIZE = 4096;
-/** Longest value the second cache holds (V8 cuts strings of 13 characters or more as slices of their parent), and its slots. */
+/** Longest value the second cache holds, and its slots. */
 const LONG_MAX = 24;
 const LONG_CACHE_SIZE = 8192;
 
@@ -278,3 +284,6 @@ export function decodeValue(b: Buffer, a: number, z: number, rel: number, charse
   if (enc === 'utf8' && !isUtf8(bytes)) badUtf8(a);
   return decodeBytes(bytes, enc);
 }
+
+/** The value cutter of every tokenizer (see the top of this file). */
+export const sharedCutter = new ValueCutter();
