@@ -18,6 +18,7 @@ import { checkEnvelope, contrlOptionsFor, peekSender, wantsContrl } from './enve
 import type { Group, Interchange, Message } from './interchange';
 import { EdifactParser, parseInterchanges, type ParseOptions } from './parser';
 import { loadPartnerProfiles, parseOptionsFor, type PartnerDirectory, type PartnerProfile } from './partners';
+import { SegmentView, type SegmentTape } from './tape';
 import type { Finding, Segment } from './types';
 
 export interface CliIo {
@@ -141,9 +142,22 @@ function elementsJson(els: string[][]): string {
   return out + ']';
 }
 
+/** A parsed segment's elements as JSON, read off its tape (no nested arrays built). */
+function tapeElementsJson(t: SegmentTape, i: number): string {
+  let out = '[';
+  const n = t.elementsOf(i);
+  for (let e = 0; e < n; e++) {
+    out += e ? ',[' : '[';
+    const k = t.componentsOf(i, e);
+    for (let c = 0; c < k; c++) out += (c ? ',' : '') + jsonStr(t.value(i, e, c));
+    out += ']';
+  }
+  return out + ']';
+}
+
 /** One segment as JSON (hand-written: this runs for every segment of multi-GB files). */
 function segJson(s: Segment): string {
-  let out = '{"tag":' + jsonStr(s.tag) + ',"position":' + s.position + ',"offset":' + s.offset + ',"elements":' + elementsJson(s.elements);
+  let out = '{"tag":' + jsonStr(s.tag) + ',"position":' + s.position + ',"offset":' + s.offset + ',"elements":' + (s instanceof SegmentView ? tapeElementsJson(s.tape, s.index) : elementsJson(s.elements));
   if (s.repetitions) out += ',"repetitions":' + JSON.stringify(s.repetitions);
   return out + '}';
 }

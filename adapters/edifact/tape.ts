@@ -43,6 +43,8 @@ export class SegmentTape {
   firstValue: Int32Array;
   ids: Int32Array;
   readonly strings: string[] = [''];
+  /** Segment index → element index → every repetition of that element (syntax 4); absent in the common case. */
+  repetitions: Map<number, Record<number, string[][]>> | undefined;
 
   /**
    * `like`: a tape whose sizes this one starts with (the parser gives each message a tape sized like the
@@ -59,8 +61,6 @@ export class SegmentTape {
     this.firstValue = new Int32Array(els + 1);
     this.ids = new Int32Array(vals);
   }
-  /** Segment index → element index → every repetition of that element (syntax 4); absent in the common case. */
-  repetitions: Map<number, Record<number, string[][]>> | undefined;
 
   /** Forgets every segment; the arrays (and, up to a limit, the strings) are kept for the next ones. */
   clear(): void {
