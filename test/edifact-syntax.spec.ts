@@ -157,9 +157,11 @@ describe('edifact character sets', () => {
     assert.ok(name(wrap('UNOA', Buffer.from('doe', 'latin1')), { strict: true }).findings.some((f) => f.code === '21' && f.severity === 'error'));
   });
 
-  it('reports invalid UTF-8 under UNOW', () => {
+  it('reports invalid UTF-8 under UNOW, at the segment and component that hold it', () => {
     const r = name(wrap('UNOW', Buffer.from([0x41, 0xc3, 0x28])));
-    assert.ok(r.findings.some((f) => f.code === '21' && /UTF-8/.test(f.message)));
+    const bad = r.findings.filter((f) => f.code === '21' && /UTF-8/.test(f.message));
+    const nad = tokenize(wrap('UNOW', Buffer.from([0x41, 0xc3, 0x28]))).segments.find((s) => s.tag === 'NAD')!;
+    assert.deepEqual(bad.map((f) => [f.segment, f.offset]), [[nad.position, nad.offset + 'NAD+FL+++'.length]]);
   });
 
   it('serializes Arabic back per charset', () => {

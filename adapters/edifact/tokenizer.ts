@@ -467,6 +467,7 @@ export class Tokenizer extends ByteWindow {
       slow = this.hasRelease || (this.hasHigh && !latin1View(this.charset));
     }
     const position = ++this.position;
+    this.cutting = true;
     const t = this.sink.tape;
     t.begin(ts >= 0 ? v.tagId(ts, t) : t.intern(tag), position, offset);
     if (!slow && this.nRep === 0) v.fast(b, e, mp, mt, k, mcount, t);
@@ -474,6 +475,7 @@ export class Tokenizer extends ByteWindow {
     if (mcount > 0 && mp[mcount - 1] === e - 1) {
       this.finding('45', 'warning', `trailing separator at the end of ${tag}`, { segment: position, tag, offset });
     }
+    this.cutting = false;
     if (this.hasBad) this.reportBad(s, e, tag, position);
     const i = t.endSegment();
     this.mcount = 0;
@@ -489,6 +491,8 @@ export class Tokenizer extends ByteWindow {
   }
 
   private readonly values = sharedCutter;
+  /** True while a segment's values are cut (its position is then this.position, not the next one). */
+  private cutting = false;
   /** `decode` bound once: a closure created in completeSegment would make V8 allocate a context on every call. */
   private readonly decodeFn = (a: number, z: number): string => this.decode(a, z);
 
@@ -506,7 +510,7 @@ export class Tokenizer extends ByteWindow {
   }
 
   private readonly badUtf8 = (at: number): void => {
-    this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.position + 1, offset: this.base + at });
+    this.finding('21', this.opts.strict ? 'error' : 'warning', `invalid ${this.charset.id} (UTF-8) byte sequence`, { segment: this.cutting ? this.position : this.position + 1, offset: this.base + at });
   };
 
   private reportBad(s: number, e: number, tag: string, position: number): void {
