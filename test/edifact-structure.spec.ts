@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseInterchanges, structureFor, validateMessage, type Finding } from '../adapters/edifact';
+import { EdifactParser, parseInterchanges, structureFor, validateMessage, type Finding } from '../adapters/edifact';
 import { generate, MESSAGES, defaultDirectory } from '../mappings/edifact/generate';
 import { projectRoot } from '../core/paths';
 
@@ -61,6 +61,19 @@ describe('edifact structure validator', () => {
     const travellers = Array.from({ length: 5 }, () => "NAD+FL+++A'ATT+2++M'NAT+2+SAUDI'").join('');
     const m = msg(`BGM+745'TDT+20+SV1'${travellers}`);
     assert.deepEqual(short(m.findings), [6, 9, 12, 15, 18].map((p) => `39@${p}:2.1`));
+  });
+
+  it('checks a repeated segment again under another decimal mark, also when one stream reuses its tape', () => {
+    // CNT+42:1,5 is numeric under the decimal comma, not under the full stop; a streaming parser keeps one
+    // tape (and its string indexes) for all three interchanges
+    const body = "BGM+745'TDT+20+SV1'CNT+42:1,5'";
+    const ich = (una: string, ref: string) => `${una}UNB+UNOC:4+A+B+20260102:1200+${ref}'UNH+1+PAXLST:D:21A:UN'${body}UNT+5+1'UNZ+1+${ref}'`;
+    const input = ich("UNA:+,? '", 'R1') + ich("UNA:+.? '", 'R2') + ich("UNA:+,? '", 'R3');
+    const found: string[][] = [];
+    const p = new EdifactParser({ messageEnd: (m) => found.push(short(m.findings)) }, { strict: true, keepSegments: false, keepMessages: false });
+    p.push(Buffer.from(input, 'latin1'));
+    p.end();
+    assert.deepEqual(found, [[], ['37@4:1.2'], []]);
   });
 
   it('validates D:05B PAXLST leniently against D.21A (warnings only) and PNRGOV by order', () => {
