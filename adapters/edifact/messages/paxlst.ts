@@ -191,7 +191,11 @@ export function parsePaxlst(segments: Segment[], ctx: TranslateContext): { manif
 }
 
 function travellerFromNad(s: Segment, f: Findings): ManifestTraveller {
-  const [surname = '', given = '', middle = '', arSurname = '', arGiven = ''] = (s.elements[3] ?? []).map((v) => v.trim());
+  const surname = val(s, 3, 0);
+  const given = val(s, 3, 1);
+  const middle = val(s, 3, 2);
+  const arSurname = val(s, 3, 3);
+  const arGiven = val(s, 3, 4);
   const t: ManifestTraveller = { surname, givenName: given, middleName: middle || null };
   if (arSurname || arGiven) {
     t.surnameArabic = arSurname || null;
