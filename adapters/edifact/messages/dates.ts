@@ -54,7 +54,8 @@ function allDigits(s: string): boolean {
 export function centuryOf(yy: number, mm: number, dd: number, rule: Century, ref: IsoDate): number {
   const refYear = +ref.slice(0, 4);
   if (rule === 'window' || rule === 'expiry') {
-    const [before, after] = rule === 'window' ? [50, 49] : [EXPIRY_YEARS.before, EXPIRY_YEARS.after];
+    const before = rule === 'window' ? 50 : EXPIRY_YEARS.before;
+    const after = rule === 'window' ? 49 : EXPIRY_YEARS.after;
     let y = Math.floor(refYear / 100) * 100 + yy;
     if (y > refYear + after) y -= 100;
     else if (y < refYear - before) y += 100;
@@ -99,15 +100,19 @@ export function parseHhmm(s: string): string | null {
   return m ? `${m[1]}:${m[2]}` : null;
 }
 
+/** 2379 date/time formats read, and their lengths (the format guessed from the length when absent). */
+const LENGTH_OF_FORMAT: Readonly<Record<string, number>> = { '101': 6, '102': 8, '201': 10, '203': 12 };
+const FORMAT_OF_LENGTH: Readonly<Record<number, string>> = { 6: '101', 8: '102', 10: '201', 12: '203' };
+
 /**
  * A DTM value in the format its 2379 code names (101 YYMMDD, 102 CCYYMMDD, 201 YYMMDDHHMM,
  * 203 CCYYMMDDHHMM; absent: guessed from the length). Returns the date and the time when present.
  */
 export function parseDtm(value: string, format: string, rule: Century, ref: IsoDate): { date: IsoDate; time: string | null } | null {
   const v = value.trim();
-  const f = format || ({ 6: '101', 8: '102', 10: '201', 12: '203' } as Record<number, string>)[v.length] || '';
-  const len: Record<string, number> = { '101': 6, '102': 8, '201': 10, '203': 12 };
-  if (!len[f] || v.length !== len[f] || !allDigits(v)) return null;
+  const f = format || FORMAT_OF_LENGTH[v.length] || '';
+  const n = LENGTH_OF_FORMAT[f];
+  if (!n || v.length !== n || !allDigits(v)) return null;
   const dateLen = f === '101' || f === '201' ? 6 : 8;
   const date = parseYmd(v.slice(0, dateLen), rule, ref);
   if (!date) return null;
