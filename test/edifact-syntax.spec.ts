@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { collectingSink, EdifactParser, parseInterchanges, type Interchange, type SegmentView, serializeSegments, tokenize, Tokenizer, separatorsFromString, DEFAULT_SEPARATORS, type Finding, type Segment } from '../adapters/edifact';
 import { rng } from './support/rng';
+import { sharedCutter } from '../adapters/edifact/values';
 
 const SAMPLE =
   "UNA:+.? '\r\nUNB+UNOC:4+SIRAJGDS:ZZZ+MAQAM:ZZZ+20260102:1200+R1'\r\n" +
@@ -296,6 +297,12 @@ describe('edifact segment tape', () => {
     assert.deepEqual(read(0), alone(a));
     assert.deepEqual(read(1), alone(b));
     assert.notDeepEqual(read(0), read(1));
+  });
+
+  it('keeps no traveller name or document number in the shared value cache once a parse has ended', () => {
+    parseInterchanges(ich.replace("O?'NEIL:ANN", 'ALHARBI:FATIMA+K12345678'), { validate: false });
+    const held = (sharedCutter as unknown as { longVals: string[] }).longVals.filter((v) => v !== '');
+    assert.deepEqual(held, []);
   });
 
   it('streams on one tape cleared segment by segment, each segment readable during its event', () => {

@@ -98,6 +98,8 @@ export class Tokenizer extends ByteWindow {
     this.ended = true;
     this.run();
     this.finish();
+    // names and document numbers of one partner's travellers are not kept in memory for the next request
+    this.values.forgetValues();
   }
 
   private buildTables(): void {

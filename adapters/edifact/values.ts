@@ -12,7 +12,8 @@
  * One cutter serves every tokenizer (`sharedCutter`): its caches are 400 KB that a parser of a small
  * interchange would otherwise allocate and zero for each request. Sharing is safe: entries are keyed by
  * their bytes, and a string index is used only on the tape generation it was written for, so parsers whose
- * pushes interleave (two requests streaming at once) only evict each other's entries.
+ * pushes interleave (two requests streaming at once) only evict each other's entries. The longer values
+ * (names, document numbers) are forgotten when a parse ends (`forgetValues`).
  */
 import { isUtf8, latin1Slice, C_ELEM, C_REP } from './bytes';
 import { decodeBytes, type Charset } from './charset';
@@ -157,6 +158,16 @@ export class ValueCutter {
     this.longVals[h] = len <= 12 ? short(b, a, len) : latin1Slice(b, a, z);
     this.longGen[h] = 0;
     return h;
+  }
+
+  /**
+   * Empties the cache of 4 to 24-byte values: they are travellers' names, birth dates and document
+   * numbers, which must not stay in memory after the parse that read them (a tokenizer calls this at
+   * its end; one whose parse is still running only loses its entries). Codes of up to 3 bytes stay.
+   */
+  forgetValues(): void {
+    this.longLen.fill(0);
+    this.longVals.fill('');
   }
 
   /** The cache slot of 1–3 bytes at b[a]: ~slot when it holds them, else the slot to fill. */
