@@ -104,11 +104,7 @@ export class EnvelopeBuilder implements TokenizerSink {
     // a message's body (no service segment: those all start with U) on the fast path
     if (m !== null && tag.charCodeAt(0) !== 0x55) {
       this.lastPosition = t.positions[i];
-      const n = ++m.segmentCount;
-      if (this.pending.length) this.flushPending(m);
-      const ev = this.events.segment;
-      if (ev) ev(t.view(i), this.ich!, m);
-      if (this.checker) this.checker.segment(t, i, n);
+      this.body(t, i, m);
       if (!this.keep) t.clear();
       return;
     }
@@ -201,12 +197,18 @@ export class EnvelopeBuilder implements TokenizerSink {
           if (ev) ev(t.view(i), ich, null);
           return;
         }
-        const n = ++m.segmentCount;
-        if (this.pending.length) this.flushPending(m);
-        if (ev) ev(t.view(i), ich, m);
-        this.checker?.segment(t, i, n);
+        this.body(t, i, m);
       }
     }
+  }
+
+  /** Segment i of t in the body of the open message m. */
+  private body(t: SegmentTape, i: number, m: Message): void {
+    const n = ++m.segmentCount;
+    if (this.pending.length) this.flushPending(m);
+    const ev = this.events.segment;
+    if (ev) ev(t.view(i), this.ich!, m);
+    if (this.checker) this.checker.segment(t, i, n);
   }
 
   /** Closes whatever is open at the end of the input. */
