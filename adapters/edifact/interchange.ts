@@ -9,7 +9,8 @@
  */
 import { charsetFor } from './charset';
 import { checkServiceSegment } from './structure';
-import { SegmentTape, SegmentView, viewsOf } from './tape';
+import { value } from './reader';
+import { SegmentTape, viewsOf, type SegmentView } from './tape';
 import type { TokenizerSink } from './tokenizer';
 import { DEFAULT_SEPARATORS, type Finding, type FindingLevel, type PartyId, type Segment, type Separators } from './types';
 
@@ -19,9 +20,7 @@ import type { Message, Group, Interchange, BuilderEvents, MessageChecker, Builde
 
 const SERVICE_TAGS = new Set(['UNA', 'UNB', 'UNZ', 'UNG', 'UNE', 'UNH', 'UNT', 'UIB', 'UIZ', 'UIH', 'UIT']);
 
-function el(seg: Segment, e: number, c = 0): string {
-  return seg instanceof SegmentView ? seg.value(e, c) : (seg.elements[e]?.[c] ?? '');
-}
+const el = value;
 
 function party(seg: Segment, e: number): PartyId {
   const p: PartyId = { id: el(seg, e, 0) };

@@ -6,7 +6,7 @@ import { SegmentView } from './tape';
 import type { Segment } from './types';
 
 /** Component c of element e (0-based; element 0 is the first after the tag), '' when absent. */
-export function value(seg: Segment | undefined, e: number, c = 0): string {
+export function value(seg: Pick<Segment, 'elements'> | undefined, e: number, c = 0): string {
   if (seg instanceof SegmentView) return seg.value(e, c);
   return seg?.elements[e]?.[c] ?? '';
 }

@@ -323,8 +323,9 @@ export function validateMessage(m: Pick<Message, 'type' | 'release' | 'segments'
   const out: Finding[] = [];
   const exact = s.release === m.release || s.type === 'PNRGOV' || s.type === 'CONTRL';
   const v = new StructureValidator(s, (f) => out.push(f), { ...opts, warningsOnly: opts.warningsOnly || opts.lenient || !exact });
-  const { tape, from } = onTape(m.segments);
-  for (let i = 0; i < m.segments.length; i++) v.segment(tape, from + i, i + 1);
+  const segs = m.segments;
+  const { tape, from } = onTape(segs);
+  for (let i = 0; i < segs.length; i++) v.segment(tape, from + i, i + 1);
   v.end();
   return out;
 }

@@ -3,7 +3,7 @@
  * functions over these; they never see separators, release characters or character sets (the syntax
  * engine decoded those).
  */
-import { SegmentView, type Segment as EngineSegment } from '..';
+import { value, type Segment as EngineSegment } from '..';
 
 /**
  * The part of the engine's segment the translators read: `elements[i][j]` is component j of data element
@@ -23,11 +23,7 @@ export interface Finding {
 
 /** Component `c` of element `e`, trimmed; '' when absent. */
 export function val(s: Segment, e: number, c = 0): string {
-  if (s instanceof SegmentView) return s.value(e, c).trim();
-  const el = s.elements[e];
-  if (!el) return '';
-  const v = el[c];
-  return v === undefined ? '' : v.trim();
+  return value(s, e, c).trim();
 }
 
 /** A segment to write: elements as component lists; trailing empty values are trimmed by `seg`. */
